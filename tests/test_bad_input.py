@@ -12,6 +12,7 @@ import pytest
 
 from dsrlab.core import InputError, as_array, delay_embed, sample_subsequences, train_test_split
 from dsrlab import metrics
+from dsrlab.systems import get_system, lyapunov_spectrum
 
 _compiles = []
 jax.monitoring.register_event_duration_secs_listener(
@@ -71,4 +72,26 @@ def test_core(call, needles):
     (lambda: metrics.max_lyapunov(lambda z: z, np.array([np.nan, 0.0]), 10), ["z0", "finite"]),
 ])
 def test_metrics(call, needles):
+    refuses(call, *needles)
+
+
+LORENZ = get_system("lorenz63")
+HENON = get_system("henon")
+
+
+@pytest.mark.parametrize("call, needles", [
+    (lambda: get_system("lorenz64"), ["lorenz64", "lorenz63"]),
+    (lambda: get_system("lorenz63", sigmaa=10.0), ["sigmaa", "sigma"]),
+    (lambda: LORENZ.trajectory(0), ["n_steps"]),
+    (lambda: LORENZ.trajectory(100, dt=-0.01), ["dt must be > 0"]),
+    (lambda: LORENZ.trajectory(100, dt=0.0), ["dt must be > 0"]),
+    (lambda: LORENZ.trajectory(100, x0=[1.0, 2.0]), ["x0", "(3,)"]),
+    (lambda: LORENZ.trajectory(100, x0=[np.nan, 0.0, 0.0]), ["x0", "finite"]),
+    (lambda: LORENZ.trajectories(np.zeros((5, 2)), 100), ["x0s", "3"]),
+    (lambda: LORENZ.trajectory(100, obs_noise=0.1), ["key"]),
+    (lambda: HENON.trajectory(100, x0=[np.inf, 0.0]), ["x0", "finite"]),
+    (lambda: lyapunov_spectrum(LORENZ, n_steps=0), ["n_steps"]),
+    (lambda: lyapunov_spectrum(lambda z: 2 * z), ["x0"]),
+])
+def test_systems(call, needles):
     refuses(call, *needles)
