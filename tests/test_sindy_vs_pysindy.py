@@ -177,3 +177,31 @@ def test_threshold_sweep_is_one_vmap(lorenz_data):
     swept = jax.vmap(lambda th: _stlsq_gram(G, B, mask, th, 0.05, 20, True, False))(thresholds)
     for th, xi in zip([0.05, 0.1, 0.5, 1.0, 5.0], swept):
         _assert_same(np.asarray(xi), _pysindy_fit(noisy, dt, 2, threshold=th))
+
+
+def test_smoothed_pipeline_matches(lorenz_data):
+    "Savitzky-Golay smoothing then finite differences, with the library at the smoothed states (save_smooth)."
+    dt, _, _, noisy = lorenz_data
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = ps.SINDy(optimizer=ps.STLSQ(threshold=0.2), feature_library=ps.PolynomialLibrary(degree=2),
+                          differentiation_method=ps.SmoothedFiniteDifference(smoother_kws=dict(window_length=21, polyorder=3)))
+        theirs.fit(noisy, t=dt)
+    ours = SINDy(PolynomialLibrary(2), STLSQ(threshold=0.2), SmoothedFiniteDifference(window_length=21)).fit(noisy, dt)
+    _assert_same(np.asarray(ours.coefficients), theirs.coefficients())
+
+
+def test_ensemble_members_are_stlsq_on_bootstrap_samples(lorenz_data):
+    "Each member of our vmapped ensemble equals pysindy's STLSQ on the same bootstrap sample of rows."
+    from dsrlab.sindy import EnsembleSINDy
+    dt, t, _, noisy = lorenz_data
+    theta = PolynomialLibrary(2).transform(jnp.asarray(noisy))
+    y = FiniteDifference()(jnp.asarray(noisy), dt)
+    key = jax.random.key(3)
+    members = EnsembleSINDy(STLSQ(threshold=0.2), n_models=4).members(theta, y, key=key)
+    for i, k in enumerate(jax.random.split(key, 4)):
+        rows = np.asarray(jax.random.choice(jax.random.split(k)[0], theta.shape[0], (theta.shape[0],), replace=True))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            opt = ps.STLSQ(threshold=0.2).fit(np.asarray(theta)[rows], np.asarray(y)[rows])
+        _assert_same(np.asarray(members[i]), opt.coef_)
