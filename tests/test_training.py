@@ -1,0 +1,68 @@
+"Bad input to dsrlab.training is refused on the host, before anything is compiled."
+import jax
+import numpy as np
+import pytest
+
+import dsrlab.training as training
+from dsrlab.core import InputError
+from dsrlab.plrnn import make_model
+from dsrlab.training import train_gtf, train_stf
+
+
+@pytest.fixture
+def no_compile(monkeypatch):
+    def boom(*a, **k):
+        raise AssertionError("compiled before validating")
+    monkeypatch.setattr(training, "_run_chunk", boom)
+
+
+@pytest.fixture
+def setup():
+    x = np.random.default_rng(0).normal(size=(500, 3)).astype(np.float32)
+    return make_model("shallow", 3, 3, key=jax.random.key(0), hidden=8), x
+
+
+@pytest.mark.parametrize("kwargs, data_fn, msg", [
+    (dict(seq_len=600), lambda x: x, "data must be at least 600 time steps long; got 500"),
+    (dict(), lambda x: np.where(np.arange(500)[:, None] == 7, np.nan, x), "data must be finite"),
+    (dict(), lambda x: np.where(np.arange(500)[:, None] == 7, np.inf, x), "data must be finite"),
+    (dict(), lambda x: x[:, :2], "data must be of last-axis size 3"),
+    (dict(), lambda x: x[None, None], "data must be 2-D (T, D) or 3-D (B, T, D)"),
+    (dict(alpha=-0.1), lambda x: x, "alpha must be >= 0"),
+    (dict(alpha=2.0), lambda x: x, "alpha must be in [0, 1]"),
+    (dict(n_steps=0), lambda x: x, "n_steps must be an integer >= 1"),
+    (dict(seq_len=1), lambda x: x, "seq_len must be an integer >= 2"),
+    (dict(lr=(1e-3, -1.0)), lambda x: x, "lr must be > 0"),
+    (dict(eval_every=30), lambda x: x, "eval_every must be a multiple of steps_per_call = 50"),
+    (dict(eval_every=50, eval_length=10_000), lambda x: x, "data must be at least eval_length = 10000"),
+])
+def test_gtf_bad_input(no_compile, setup, kwargs, data_fn, msg):
+    model, x = setup
+    with pytest.raises(InputError) as e:
+        train_gtf(model, data_fn(x), key=jax.random.key(0), **{"seq_len": 50, **kwargs})
+    assert msg in str(e.value)
+
+
+def test_stf_bad_tau(no_compile, setup):
+    model, x = setup
+    with pytest.raises(InputError, match="tau must be an integer >= 1"):
+        train_stf(model, x, key=jax.random.key(0), tau=0, seq_len=50)
+
+
+def test_not_a_model(no_compile, setup):
+    _, x = setup
+    with pytest.raises(InputError, match="model must be an ObservedModel"):
+        train_gtf(object(), x, key=jax.random.key(0))
+
+
+def test_ensemble_flag_needs_stacked_model(no_compile, setup):
+    model, x = setup
+    with pytest.raises(InputError, match="leading ensemble axis"):
+        train_gtf(model, x, key=jax.random.key(0), ensemble=True, seq_len=50)
+
+
+def test_input_not_modified(setup):
+    model, x = setup
+    x0 = x.copy()
+    train_gtf(model, x, key=jax.random.key(0), n_steps=2, steps_per_call=2, seq_len=20, batch_size=2, noise=0.1, progress=False)
+    np.testing.assert_array_equal(x, x0)
