@@ -76,8 +76,8 @@ def tex_to_mathml(md: str) -> str:
     return MATH.sub(one, md)
 
 
-def prepare(nb: dict) -> tuple[dict, int]:
-    "A copy of `nb` as a reader sees it: hidden cells dropped, directives removed, figures as HTML."
+def prepare(nb: dict, plotly_js: str) -> dict:
+    "A copy of `nb` as a reader sees it: hidden cells dropped, directives removed, figures as HTML loading `plotly_js`."
     nb, out_cells, n_fig = copy.deepcopy(nb), [], 0  # an nbformat node: sources are strings
     for cell in nb["cells"]:
         src = "".join(cell["source"])
@@ -95,7 +95,8 @@ def prepare(nb: dict) -> tuple[dict, int]:
                 data = o.get("data", {})
                 if PLOTLY in data:
                     n_fig += 1
-                    o["data"] = {"text/html": _plotly_html(data[PLOTLY], n_fig)}
+                    load = f'<script src="{plotly_js}"></script>\n' if n_fig == 1 else ""
+                    o["data"] = {"text/html": load + _plotly_html(data[PLOTLY], n_fig)}
                 elif "text/latex" in data:
                     o["data"] = {"text/html": tex_to_mathml(data["text/latex"])}
                 elif WIDGET in data:
@@ -105,7 +106,7 @@ def prepare(nb: dict) -> tuple[dict, int]:
             cell["outputs"] = outputs
         out_cells.append(cell)
     nb["cells"] = out_cells
-    return nb, n_fig
+    return nb
 
 
 def body_html(nb: dict) -> str:
@@ -155,16 +156,14 @@ def nav_html(pages: list[tuple[str, str]], current: str, prefix: str) -> str:
     return "<nav>\n" + "\n".join(items) + "\n</nav>"
 
 
-def page_html(title: str, body: str, nav: str, prefix: str, figures: bool) -> str:
+def page_html(title: str, body: str, nav: str) -> str:
     "One complete page: head with local scripts, navigation and the rendered notebook."
     from pygments.formatters import HtmlFormatter
-    scripts = f'<script src="{prefix}plotly.min.js"></script>' if figures else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)} - dsrlab</title>
 <style>{CSS}{HtmlFormatter().get_style_defs('.highlight')}</style>
-{scripts}
 </head><body>
 {nav}
 <main>
@@ -189,20 +188,33 @@ def build_static(out: Path = root / "_site") -> list[Path]:
     written = []
     for (p, nb), (name, title) in zip(loaded, pages):
         prefix = "../" * name.count("/")
-        shown, n_fig = prepare(nb)
+        shown = prepare(nb, prefix + "plotly.min.js")
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page_html(title, body_html(shown), nav_html(pages, name, prefix), prefix, n_fig > 0),
-                          encoding="utf-8")
+        target.write_text(page_html(title, body_html(shown), nav_html(pages, name, prefix)), encoding="utf-8")
         written.append(target)
     return written
 
 
+def build_quarto() -> Path:
+    "What `nbdev_docs` does, with Plotly's JSON outputs (which Quarto cannot show) turned into HTML first."
+    import nbformat
+    import plotly
+    from nbdev.quarto import _pre_docs  # nbdev_docs' own first step: notebooks processed into its cache
+    cache, cfg, _ = _pre_docs()
+    cdn = f"https://cdn.plot.ly/plotly-{plotly.offline.get_plotlyjs_version()}.min.js"
+    for p in cache.rglob("*.ipynb"):
+        nbformat.write(prepare(nbformat.read(p, as_version=4), cdn), p)
+    subprocess.run(["quarto", "render", "--no-cache"], cwd=cache, check=True)
+    shutil.rmtree(cfg.doc_path, ignore_errors=True)
+    shutil.move(cache / cfg.doc_path.name, cfg.config_path)
+    return cfg.doc_path
+
+
 def build(static: bool = False) -> Path:
-    "Build the site with Quarto (`nbdev_docs`) where it is installed, else the static pages; returns its folder."
+    "Build the site with Quarto where it is installed, else the static pages; returns its folder."
     if shutil.which("quarto") and not static:
-        subprocess.run([str(Path(sys.executable).parent / "nbdev_docs")], cwd=root, check=True)
-        return root / "_docs"
+        return build_quarto()
     build_static()
     return root / "_site"
 
