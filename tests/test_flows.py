@@ -1,0 +1,117 @@
+"""dsrlab.flows: bad input, the Sinkhorn coupling, and agreement with torchcfm's conventions (when installed)."""
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from scipy.optimize import linear_sum_assignment
+
+from dsrlab.core import InputError
+from dsrlab.flows import (FlowTransition, RectifiedFlow, distill, fit_transition, generate, interpolate, ot_pairing,
+                          rectified_flow_loss, reflow, sample, straightness, train_flow, wasserstein2)
+
+KEY = jax.random.key(0)
+
+
+@pytest.fixture(scope="module")
+def flow():
+    return RectifiedFlow(2, 16, key=KEY)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda f: train_flow(f, np.zeros((10, 2)), np.zeros((10, 2, 1)), key=KEY), "x0 must be 2-D"),
+    (lambda f: train_flow(f, np.zeros((10, 2)), np.zeros((11, 2)), coupling="paired", key=KEY), "x0 must have 10 rows"),
+    (lambda f: train_flow(f, np.zeros((10, 2)), key=KEY, batch_size=0), "batch_size must be an integer >= 1"),
+    (lambda f: train_flow(f, np.zeros((10, 2)), key=KEY, steps_per_call=-1), "steps_per_call must be an integer >= 1"),
+    (lambda f: train_flow(f, np.zeros((10, 2)), key=KEY, learning_rate=-1e-3), "learning_rate must be > 0"),
+    (lambda f: train_flow(f, np.zeros((10, 2)), key=KEY, fixed_t=1.5), "fixed_t must be in [0, 1]"),
+    (lambda f: train_flow(f, np.zeros((10, 2)), key=KEY, context=np.zeros((10, 1))), "context was given but the flow has context_dim=0"),
+    (lambda f: train_flow(f, [[0.0, float("nan")]], key=KEY), "x1 must be finite"),
+    (lambda f: train_flow("not a flow", np.zeros((10, 2)), key=KEY), "flow must be a RectifiedFlow"),
+    (lambda f: sample(f, np.zeros((4, 2)), 2.5), "n_steps must be an integer >= 1"),
+    (lambda f: sample(f, np.zeros((4, 2)), method="tsit5", rtol=0), "rtol must be > 0"),
+    (lambda f: sample(f, np.zeros((4, 2)), method="tsit5", return_path=True), "return_path is only available"),
+    (lambda f: sample(f, np.zeros(2)), "x0 must be 2-D"),
+    (lambda f: reflow(f, np.zeros((10, 3)), key=KEY), "x0 must be of last-axis size 2"),
+    (lambda f: distill(f, np.zeros((10, 2)), simulation_steps=0, key=KEY), "n_steps must be an integer >= 1"),
+    (lambda f: straightness(f, np.full((3, 2), np.inf)), "x0 must be finite"),
+    (lambda f: fit_transition(np.zeros((1, 2)), key=KEY), "x must be at least 2 time steps long"),
+    (lambda f: fit_transition(np.zeros((10, 2)), euler_steps=0, key=KEY), "euler_steps must be an integer >= 1"),
+    (lambda f: generate(f, np.zeros((2, 2)), 10, key=KEY), "model must be a FlowTransition"),
+])
+def test_bad_input(flow, call, message):
+    with pytest.raises(InputError, match=None) as err:
+        call(flow)
+    assert message in str(err.value), str(err.value)
+
+
+def test_transition_needs_matching_context():
+    f = RectifiedFlow(2, 8, context_dim=1, key=KEY)
+    from dsrlab.core import Standardizer
+    s = Standardizer(jnp.zeros(2), jnp.ones(2))
+    with pytest.raises(InputError, match="context_dim == dim"):
+        FlowTransition(f, s, s, 4)
+
+
+def test_sinkhorn_pairing_close_to_exact():
+    xa = jax.random.normal(jax.random.key(2), (100, 2), jnp.float32)
+    xb = jax.random.normal(jax.random.key(3), (100, 2), jnp.float32) + jnp.array([2.0, 0.0])
+    C = np.asarray(((xa[:, None] - xb[None]) ** 2).sum(-1), np.float64)
+    r, c = linear_sum_assignment(C)
+    exact, independent = C[r, c].mean(), np.trace(C) / 100
+    i, j = ot_pairing(xa, xb, method="sinkhorn", epsilon=1e-3, key=jax.random.key(4))
+    sink = C[np.asarray(i), np.asarray(j)].mean()
+    # pairs drawn from the entropic plan (with repetition) cost about what the best permutation costs
+    assert abs(sink - exact) < 0.1 * (independent - exact), (sink, exact, independent)
+
+
+def test_ot_couplings_train():
+    """Both OT couplings run inside the compiled training loop, and OT pairs give a far lower loss than independent ones."""
+    x1 = np.random.default_rng(0).normal(size=(2000, 2)).astype(np.float32) + np.float32(4.0)
+    losses = {}
+    for coupling in ("independent", "exact", "sinkhorn"):
+        _, l = train_flow(RectifiedFlow(2, 32, key=KEY), x1, coupling=coupling, n_steps=60, batch_size=64,
+                          steps_per_call=30, key=KEY, progress=False)
+        assert l.shape == (60,) and np.all(np.isfinite(l))
+        losses[coupling] = l[-20:].mean()
+    # with an OT coupling E|X1 - X0 - v|^2 can go much lower: the conditional variance of X1 - X0 given X_t is small
+    assert losses["exact"] < 0.5 * losses["independent"] and losses["sinkhorn"] < 0.5 * losses["independent"], losses
+
+
+def test_uneven_chunks_and_resume():
+    x1 = np.random.default_rng(1).normal(size=(500, 2)).astype(np.float32)
+    f, l = train_flow(RectifiedFlow(2, 8, key=KEY), x1, n_steps=101, steps_per_call=50, key=KEY, progress=False)
+    assert l.shape == (101,)
+    f, l2 = train_flow(f, x1, n_steps=10, steps_per_call=50, key=KEY, progress=False)
+    assert l2.shape == (10,)
+
+
+def test_wasserstein_of_shifted_sample():
+    x = np.random.default_rng(0).normal(size=(200, 3))
+    # translating a sample by a: the optimal matching is the identity and W2 = |a|
+    assert abs(wasserstein2(x, x + np.array([1.0, 2.0, 2.0])) - 3.0) < 1e-9
+
+
+def test_loss_is_torchcfm_target():
+    """Our interpolation and regression target are torchcfm's ConditionalFlowMatcher(sigma=0) ones."""
+    torch = pytest.importorskip("torch")
+    cfm_mod = pytest.importorskip("torchcfm.conditional_flow_matching")
+    rng = np.random.default_rng(0)
+    x0, x1, t = rng.normal(size=(32, 2)).astype(np.float32), rng.normal(size=(32, 2)).astype(np.float32), rng.uniform(size=32).astype(np.float32)
+    cfm = cfm_mod.ConditionalFlowMatcher(sigma=0.0)
+    t_out, xt, ut = cfm.sample_location_and_conditional_flow(torch.from_numpy(x0), torch.from_numpy(x1), t=torch.from_numpy(t))
+    np.testing.assert_allclose(np.asarray(interpolate(jnp.asarray(x0), jnp.asarray(x1), jnp.asarray(t))), xt.numpy(), atol=1e-6)
+    np.testing.assert_allclose(x1 - x0, ut.numpy(), atol=1e-6)
+
+
+def test_exact_pairing_matches_torchcfm_ot_sampler():
+    """The exact minibatch OT pairing has the cost of torchcfm's OTPlanSampler (POT's EMD)."""
+    torch = pytest.importorskip("torch")
+    ot_mod = pytest.importorskip("torchcfm.optimal_transport")
+    rng = np.random.default_rng(1)
+    x0, x1 = rng.normal(size=(64, 2)).astype(np.float32), (rng.normal(size=(64, 2)) + 3).astype(np.float32)
+    i, j = ot_pairing(jnp.asarray(x0), jnp.asarray(x1), method="exact")
+    ours = np.mean(np.sum((x0[np.asarray(i)] - x1[np.asarray(j)]) ** 2, 1))
+    plan = ot_mod.OTPlanSampler(method="exact").get_map(torch.from_numpy(x0), torch.from_numpy(x1))
+    # EMD between uniform point sets of equal size has a permutation plan (weights 1/n)
+    theirs = float(np.sum(plan * ((x0[:, None] - x1[None]) ** 2).sum(-1)))
+    assert abs(ours - theirs) < 1e-4 * theirs, (ours, theirs)
