@@ -1,0 +1,140 @@
+"""SSM checks that are too many for the notebook: kernels at several sizes, every layer type inside the deep model,
+stability of discretisation, and bad input (wrong rank or length, non-positive dt, N < 1)."""
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from dsrlab.core import InputError
+from dsrlab.hippo import dplr
+from dsrlab.ssm import (LAYER_TYPES, LRU, S4, S4D, S5, Mamba, SequenceModel, _dplr_dense, causal_conv, discretize_diag,
+                        fit_classifier, fit_forecaster, linear_scan, linear_scan_sequential, run_recurrent, s4_kernel,
+                        s4d_kernel, ssm_kernel_naive)
+
+
+def _random_dplr(seed, N):
+    rng = np.random.default_rng(seed)
+    c = lambda: (rng.normal(size=N) + 1j * rng.normal(size=N)) / np.sqrt(2 * N)
+    Lambda = -np.exp(rng.normal(size=N)) * 0.5 + 1j * np.arange(N) * np.pi
+    return Lambda, 0.3 * c(), c(), c()
+
+
+@pytest.mark.parametrize("N,L,dt", [(1, 10, 0.5), (8, 64, 0.1), (16, 200, 0.01), (32, 333, 0.003)])
+def test_s4_kernel_equals_naive_powers(N, L, dt):
+    Lambda, P, B, C = _random_dplr(N + L, N)
+    fast = np.asarray(s4_kernel(Lambda, P, B, C, dt, L))
+    naive = np.asarray(ssm_kernel_naive(np.asarray(_dplr_dense(jnp.asarray(Lambda), jnp.asarray(P))), B, C, dt, L, "bilinear"))
+    np.testing.assert_allclose(fast, naive, atol=1e-9 * np.abs(naive).max())
+
+
+def test_s4_kernel_hippo_legs():
+    "The HiPPO-LegS DPLR form from dsrlab.hippo: Cauchy/Woodbury kernel == powers of the dense matrix."
+    Lambda, P, B = (np.asarray(v) for v in dplr("legs", 16))
+    C = np.random.default_rng(0).normal(size=8) + 0j
+    fast = np.asarray(s4_kernel(Lambda, P, B, C, 0.05, 128))
+    naive = np.asarray(ssm_kernel_naive(np.asarray(_dplr_dense(jnp.asarray(Lambda), jnp.asarray(P))), B, C, 0.05, 128))
+    np.testing.assert_allclose(fast, naive, atol=1e-8 * np.abs(naive).max())
+
+
+@pytest.mark.parametrize("method", ["zoh", "bilinear"])
+@pytest.mark.parametrize("N,L,chunk", [(8, 64, None), (16, 257, None), (4, 100, 1), (4, 100, 100), (4, 100, 500)])
+def test_s4d_kernel_equals_naive(method, N, L, chunk):
+    Lambda, _, B, C = _random_dplr(N * L, N)
+    fast = np.asarray(s4d_kernel(Lambda, B, C, 0.05, L, method, chunk=chunk))
+    naive = np.asarray(ssm_kernel_naive(np.diag(Lambda), B, C, 0.05, L, method))
+    np.testing.assert_allclose(fast, naive, atol=1e-9 * max(1, np.abs(naive).max()))
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("method", ["zoh", "bilinear"])
+def test_discretised_eigenvalues_inside_unit_circle(seed, method):
+    rng = np.random.default_rng(seed)
+    lam = -np.exp(rng.uniform(-10, 8, 2000)) + 1j * rng.normal(0, 10.0 ** rng.uniform(-3, 4, 2000))
+    for dt in np.exp(rng.uniform(np.log(1e-5), np.log(10.0), 5)):
+        dA, _ = discretize_diag(lam, np.ones(2000), float(dt), method)
+        assert np.all(np.abs(np.asarray(dA)) < 1)
+
+
+def test_causal_conv_direct():
+    rng = np.random.default_rng(3)
+    for L in (1, 2, 17, 128):
+        u, K = rng.normal(size=(L, 2)), rng.normal(size=(L, 2))
+        direct = np.stack([[sum(K[l, h] * u[k - l, h] for l in range(k + 1)) for h in range(2)] for k in range(L)])
+        np.testing.assert_allclose(np.asarray(causal_conv(u, K)), direct, atol=1e-10)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (2, 3), (1000, 4), (7, 2, 3)])
+def test_associative_equals_sequential(shape):
+    rng = np.random.default_rng(0)
+    a = jnp.asarray(rng.uniform(0.5, 1.0, shape) * np.exp(1j * rng.normal(size=shape)))
+    b = jnp.asarray(rng.normal(size=shape) + 1j * rng.normal(size=shape))
+    np.testing.assert_allclose(np.asarray(linear_scan(a, b)), np.asarray(linear_scan_sequential(a, b)), atol=1e-10)
+
+
+@pytest.mark.parametrize("name", sorted(LAYER_TYPES))
+def test_model_parallel_equals_recurrence(name):
+    u = jax.random.normal(jax.random.key(0), (40, 3), jnp.float32)
+    model = SequenceModel(3, 3, H=8, n_layers=2, layer=name, N=8, skip=True, key=jax.random.key(1))
+    y_par = np.asarray(model(u))
+    y_rec = np.asarray(run_recurrent(model, u)[1])
+    np.testing.assert_allclose(y_par, y_rec, atol=1e-4 * np.abs(y_rec).max())
+    gen = np.asarray(model.generate(u, 3))
+    np.testing.assert_allclose(gen[0], y_par[-1], atol=1e-4)
+
+
+@pytest.mark.parametrize("name", sorted(LAYER_TYPES))
+def test_layer_long_sequence(name):
+    "Parallel == recurrence over 2,000 steps (long memory, S5/LRU eigenvalues near the unit circle)."
+    layer = LAYER_TYPES[name](4, 8, key=jax.random.key(5))
+    u = jax.random.normal(jax.random.key(6), (2000, 4), jnp.float32)
+    y_rec = np.asarray(run_recurrent(layer, u)[1])
+    np.testing.assert_allclose(np.asarray(layer(u)), y_rec, atol=2e-4 * np.abs(y_rec).max())
+
+
+def test_training_reduces_loss():
+    x = np.sin(np.linspace(0, 60, 2000))[:, None] * np.array([[1.0, 0.5]])
+    model = SequenceModel(2, 2, H=8, n_layers=1, N=8, skip=True, key=jax.random.key(0))
+    _, losses = fit_forecaster(model, x, window=32, n_steps=60, batch_size=8, key=jax.random.key(1))
+    assert losses[-10:].mean() < losses[:5].mean()
+
+
+# ---- bad input -------------------------------------------------------------------------------------------------
+L4 = np.array([-1.0 + 1j, -0.5 + 0j])
+
+
+@pytest.mark.parametrize("call,msg", [
+    (lambda: discretize_diag(L4, np.ones(2), 0.0), "dt must be > 0"),
+    (lambda: discretize_diag(L4, np.ones(2), -1.0), "dt must be > 0"),
+    (lambda: discretize_diag(L4, np.ones(2), np.nan), "dt must be > 0"),
+    (lambda: discretize_diag(L4, np.ones(2), "fast"), "dt must be a positive real number"),
+    (lambda: discretize_diag(L4, np.ones(3), 0.1), "B must be (N,) or (N, H) with N = 2"),
+    (lambda: discretize_diag(L4, np.ones(2), 0.1, "rk4"), "method must be 'zoh' or 'bilinear'"),
+    (lambda: discretize_diag(np.ones(0), np.ones(0), 0.1), "Lambda must have N >= 1"),
+    (lambda: s4d_kernel(L4, np.ones(2), np.ones(2), 0.1, 0), "L must be an integer >= 1"),
+    (lambda: s4d_kernel(L4, np.ones(2), np.ones(3), 0.1, 10), "C must have length 2"),
+    (lambda: s4d_kernel(L4, np.ones(2), np.ones(2), -0.1, 10), "dt must be > 0"),
+    (lambda: s4_kernel(L4, np.ones(2), np.ones(2), np.ones(2), 0.1, 2.5), "L must be an integer"),
+    (lambda: ssm_kernel_naive(np.ones((2, 3)), np.ones(2), np.ones(2), 0.1, 5), "A must be a square matrix"),
+    (lambda: causal_conv(np.ones((4, 2)), np.ones((4, 3))), "K must have the shape of u"),
+    (lambda: causal_conv(np.ones((1, 4, 2)), np.ones((1, 4, 2))), "u must be (L,) or (L, H)"),
+    (lambda: S4D(0, 8, key=jax.random.key(0)), "H must be an integer >= 1"),
+    (lambda: S4(4, 0, key=jax.random.key(0)), "N must be an integer >= 1"),
+    (lambda: S5(4, 3, key=jax.random.key(0)), "N must be even"),
+    (lambda: Mamba(4, 0, key=jax.random.key(0)), "N must be an integer >= 1"),
+    (lambda: LRU(4, 8, r_min=0.99, r_max=0.9, key=jax.random.key(0)), "r_min < r_max < 1"),
+    (lambda: S4D(4, 8, method="euler", key=jax.random.key(0)), "method must be 'zoh' or 'bilinear'"),
+    (lambda: S4D(4, 8, key=jax.random.key(0))(np.ones(10)), "u must be 2-D (L, H)"),
+    (lambda: S4D(4, 8, key=jax.random.key(0))(np.ones((10, 3))), "u must have H = 4 channels"),
+    (lambda: S4D(4, 8, key=jax.random.key(0))(np.full((10, 4), np.nan)), "u must be finite"),
+    (lambda: SequenceModel(3, 3, pool="max", key=jax.random.key(0)), "pool must be 'none', 'mean' or 'last'"),
+    (lambda: SequenceModel(3, 2, skip=True, key=jax.random.key(0)), "skip=True needs d_in == d_out"),
+    (lambda: SequenceModel(3, 3, H=4, n_layers=1, N=4, key=jax.random.key(0)).generate(np.ones((0, 3)), 5), "context must be at least 1"),
+    (lambda: fit_classifier(SequenceModel(1, 2, H=4, n_layers=1, N=4, key=jax.random.key(0)), np.ones((5, 8, 1)), np.zeros(5, int),
+                            key=jax.random.key(0)), "model must pool its outputs"),
+    (lambda: fit_forecaster(SequenceModel(2, 2, H=4, n_layers=1, N=4, key=jax.random.key(0)), np.ones((10, 2)), window=64,
+                            key=jax.random.key(0)), "data must be at least 65 time steps"),
+])
+def test_bad_input(call, msg):
+    with pytest.raises(InputError, match=None) as e:
+        call()
+    assert msg in str(e.value), str(e.value)
