@@ -120,7 +120,8 @@ def body_html(nb: dict) -> str:
         if cell.get("metadata", {}).get("transient", {}).get("remove_source"):
             cell.metadata.setdefault("tags", []).append("remove-input")
     exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags={"remove-input"}), enabled=True)
-    return exporter.from_notebook_node(node)[0]
+    body = exporter.from_notebook_node(node)[0]
+    return re.sub(r'href="(?!https?:)([^"#]+)\.ipynb', r'href="\1.html', body)  # links between notebooks
 
 
 CSS = """

@@ -4,6 +4,7 @@ Markdown cells are copied; code cells become ```python blocks followed by their 
 The notebook's title line (`# dsrlab`) and its `> summary` line head the README.
 """
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -17,8 +18,8 @@ def render(nb_path: Path) -> str:
         src = "".join(cell["source"]).strip()
         if not src or src.startswith("#|"):
             continue
-        if cell["cell_type"] == "markdown":
-            out.append(src + "\n")
+        if cell["cell_type"] == "markdown":  # links are relative to nbs/ in the notebook, to the root here
+            out.append(re.sub(r"\]\((?!https?:|#)([^)]+)\)", r"](nbs/\1)", src) + "\n")
         elif cell["cell_type"] == "code":
             out.append("```python\n" + src + "\n```\n")
             text = "".join("".join(o.get("text", "")) for o in cell.get("outputs", []) if o.get("output_type") == "stream")
