@@ -68,9 +68,10 @@ def worker_jax(hidden: int, steps: int) -> dict:
 def worker_torch(hidden: int, steps: int) -> dict:
     import numpy as np
     import torch
+    torch.set_num_threads(1)  # tiny matrices: one thread is PyTorch's fastest setting (no thread spin-up per op)
     torch.manual_seed(0)
     x = torch.from_numpy(_data())
-    r = 1 / np.sqrt
+    r = lambda n: 1 / np.sqrt(n)
     A = torch.nn.Parameter(torch.rand(M) * 0.5 + 0.4)
     W1 = torch.nn.Parameter(torch.empty(M, hidden).uniform_(-r(hidden), r(hidden)))
     W2 = torch.nn.Parameter(torch.empty(hidden, M).uniform_(-r(M), r(M)))

@@ -44,7 +44,7 @@ def test_enumeration_refuses_large_patterns():
         cycles_by_enumeration(ShallowPLRNN(3, 20, key=jax.random.key(0)), 1)
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", range(2))
 def test_search_finds_what_enumeration_finds(seed):
     m = PLRNN(4, key=jax.random.key(seed))
     k1, k2 = jax.random.split(jax.random.key(100 + seed))
@@ -53,7 +53,7 @@ def test_search_finds_what_enumeration_finds(seed):
     m = eqx.tree_at(lambda q: (q.W, q.h), m, (2 * jax.random.normal(k1, (4, 4), jnp.float64), jax.random.normal(k2, (4,), jnp.float64)))
     for k in (1, 2):
         enum = cycles_by_enumeration(m, k)
-        found = find_cycles(m, k, key=jax.random.key(seed), n_init=200)
+        found = find_cycles(m, k, key=jax.random.key(seed), n_init=100)
         assert len(found) == len(enum)
         for c in found:  # each point maps to the next under the model's own step
             pts = c["points"]

@@ -66,3 +66,18 @@ def test_input_not_modified(setup):
     x0 = x.copy()
     train_gtf(model, x, key=jax.random.key(0), n_steps=2, steps_per_call=2, seq_len=20, batch_size=2, noise=0.1, progress=False)
     np.testing.assert_array_equal(x, x0)
+
+
+def test_keep_best_returns_the_best_evaluated_model():
+    from dsrlab.metrics import state_space_divergence
+    from dsrlab.systems import get_system
+    x = np.asarray(get_system("lorenz63").trajectory(3000, transient=500), np.float32)
+    x = (x - x.mean(0)) / x.std(0)
+    model = make_model("shallow", 3, 3, key=jax.random.key(0), hidden=10)
+    res = train_gtf(model, x, key=jax.random.key(1), n_steps=40, steps_per_call=10, seq_len=30, batch_size=4,
+                    lr=(1e-2, 1e-3), eval_every=10, eval_length=1000, keep_best=True, progress=False)
+    scores = res.history["state_space_divergence"]
+    g = np.asarray(res.model.generate(x[0], 1000), np.float64)
+    np.testing.assert_allclose(float(state_space_divergence(x[:1000], g)), np.nanmin(scores), rtol=1e-6)
+    with pytest.raises(InputError, match="keep_best=True needs eval_every"):
+        train_gtf(model, x, key=jax.random.key(1), keep_best=True)
