@@ -47,3 +47,54 @@ def test_unknown_command_and_help():
     assert r.returncode == 0 and "systems" in r.stdout
     r = run("systems", "--help")
     assert r.returncode == 0 and "--names" in r.stdout
+
+
+# --- dsrlab bench / dsrlab report: bad input is a message and exit code 2, before any work
+
+def test_bench_unknown_system(tmp_path):
+    store = tmp_path / "s.sqlite"
+    r = run("bench", "--systems", "lorenz63,lorenz64", "--methods", "mean", "--store", str(store))
+    assert r.returncode == 2, r.stderr
+    assert "unknown system 'lorenz64'" in r.stderr and "lorenz63" in r.stderr and "Traceback" not in r.stderr
+    assert not store.exists()
+
+
+def test_bench_unknown_method(tmp_path):
+    store = tmp_path / "s.sqlite"
+    r = run("bench", "--systems", "henon", "--methods", "mean,sindyy", "--store", str(store))
+    assert r.returncode == 2, r.stderr
+    assert "unknown method 'sindyy'" in r.stderr and "sindy" in r.stderr and "Traceback" not in r.stderr
+    assert not store.exists()
+
+
+def test_bench_unwritable_store(tmp_path):
+    for bad in (tmp_path / "no" / "such" / "dir" / "s.sqlite", tmp_path):  # a missing folder; a folder, not a file
+        r = run("bench", "--systems", "henon", "--methods", "mean", "--store", str(bad))
+        assert r.returncode == 2, r.stderr
+        assert "cannot write" in r.stderr and "--store" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_bench_corrupt_store_is_refused_and_left_alone(tmp_path):
+    store = tmp_path / "s.sqlite"
+    junk = b"not a database, but someone's notes\n" * 200
+    store.write_bytes(junk)
+    r = run("bench", "--systems", "henon", "--methods", "mean", "--store", str(store))
+    assert r.returncode == 2, r.stderr
+    assert "is not a dsrlab result store" in r.stderr and "Traceback" not in r.stderr
+    assert store.read_bytes() == junk
+    r = run("report", "--store", str(store), "--html", str(tmp_path / "r.html"))
+    assert r.returncode == 2 and "is not a dsrlab result store" in r.stderr
+
+
+def test_report_missing_store(tmp_path):
+    r = run("report", "--store", str(tmp_path / "none.sqlite"), "--html", str(tmp_path / "r.html"))
+    assert r.returncode == 2 and "does not exist" in r.stderr and "dsrlab bench" in r.stderr
+
+
+def test_bench_help_lists_options():
+    r = run("bench", "--help")
+    assert r.returncode == 0
+    for opt in ("--systems", "--methods", "--seeds", "--quick", "--store", "--devices"):
+        assert opt in r.stdout
+    r = run("--help")
+    assert r.returncode == 0 and "bench" in r.stdout and "report" in r.stdout

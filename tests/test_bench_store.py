@@ -1,0 +1,107 @@
+"""The benchmark's result store, run as a user runs it: a `dsrlab bench` subprocess killed mid-way, then resumed.
+
+Also: a method that diverges (NaN) on a system is a failed row and the run goes on; the CSV export and the report."""
+import csv
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jax.numpy as jnp
+import numpy as np
+
+from dsrlab.bench import (METHODS, Protocol, ResultStore, _fit_floor, get_method, list_methods, ranking,
+                          register_method, run_benchmark)
+
+DSRLAB = shutil.which("dsrlab") or str(Path(sys.executable).parent / "dsrlab")
+METHODS_ARG = "last_value,mean,hankel_dmd,sindy,edmd"
+
+
+def _rows(path):
+    with sqlite3.connect(path) as c:
+        return c.execute("SELECT system, method, seed, config, status, finished FROM results").fetchall()
+
+
+def test_killed_run_resumes_without_losing_or_duplicating(tmp_path):
+    store = tmp_path / "bench.sqlite"
+    args = [DSRLAB, "bench", "--systems", "henon", "--methods", METHODS_ARG, "--seeds", "2", "--quick", "--store", str(store)]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 600
+    before = []
+    while time.time() < deadline and proc.poll() is None:
+        time.sleep(0.5)
+        if store.exists():
+            try:
+                before = _rows(store)
+            except sqlite3.OperationalError:  # the table is being created
+                continue
+            if before:
+                break
+    assert before, f"no row appeared before the deadline: {proc.communicate()[1][-2000:]}"
+    proc.send_signal(signal.SIGKILL)           # no clean-up, as when a machine dies
+    proc.wait()
+    killed = _rows(store)                      # what the killed run had committed
+    assert 1 <= len(killed) < 10, f"expected a partial run, got {len(killed)} rows"
+
+    r = subprocess.run(args + ["--csv", str(tmp_path / "bench.csv")], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    after = _rows(store)
+    keys = [row[:4] for row in after]
+    assert len(keys) == len(set(keys)) == 10   # 5 methods x 2 seeds on henon, each once
+    assert set(killed) <= set(after)           # finished rows kept as they were (same timestamps)
+    assert f"{10 - len(killed)} new runs" in r.stdout
+    assert r.stdout.count("\n") > 5 and "mean_rank" in r.stdout
+    with open(tmp_path / "bench.csv") as f:
+        table = list(csv.DictReader(f))
+    assert len(table) == 10 and {t["method"] for t in table} == set(METHODS_ARG.split(","))
+
+    # a third run has nothing left to do
+    r = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0 and "0 new runs" in r.stdout
+
+    # the report: ranking, a table per system, one attractor figure per system, plotly.js once
+    page = tmp_path / "report.html"
+    r = subprocess.run([DSRLAB, "report", "--store", str(store), "--html", str(page)], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    text = page.read_text()
+    assert text.count("Plotly.newPlot") == 1 and text.count("window.PlotlyConfig") == 1
+    assert "Ranking" in text and all(m in text for m in METHODS_ARG.split(","))
+
+
+def test_nan_method_is_a_failed_row_and_the_run_goes_on(tmp_path):
+    def nan_generate(fitted, context, n_steps):   # diverges: NaN after 5 steps
+        x = jnp.broadcast_to(context[-1], (n_steps, context.shape[-1]))
+        return jnp.where(jnp.arange(n_steps)[:, None] < 5, x, jnp.nan)
+
+    register_method("nan_method", _fit_floor, nan_generate, family="test")
+    try:
+        p = Protocol(n_train=1, train_length=200, n_test=1, test_length=100, context=10, lyapunov_steps=100, spread=1000)
+        store = tmp_path / "s.sqlite"
+        rows = run_benchmark(["henon"], ["last_value", "nan_method", "mean"], [0], store, protocol=p, progress=False)
+        status = {r["method"]: (r["status"], r.get("error")) for r in rows}
+        assert status["last_value"][0] == "ok" and status["mean"][0] == "ok"   # the run went on past the failure
+        assert status["nan_method"][0] == "failed" and "non-finite values from step 5" in status["nan_method"][1]
+        db = ResultStore(store)
+        stored = db.rows()
+        db.close()
+        assert len(stored) == 3
+        assert ranking(stored)[-1]["method"] == "nan_method"
+    finally:
+        METHODS.pop("nan_method", None)
+    assert "nan_method" not in list_methods()
+
+
+def test_a_method_that_raises_is_a_failed_row(tmp_path):
+    def bad_fit(train, dt, *, key, discrete=False):
+        raise np.linalg.LinAlgError("Singular matrix")
+
+    register_method("raises", bad_fit, lambda f, c, n: c, family="test")
+    try:
+        p = Protocol(n_train=1, train_length=200, n_test=1, test_length=100, context=10, lyapunov_steps=100, spread=1000)
+        rows = run_benchmark("henon", "raises", 1, tmp_path / "s.sqlite", protocol=p, progress=False)
+        assert rows[0]["status"] == "failed" and rows[0]["error"] == "LinAlgError: Singular matrix"
+    finally:
+        METHODS.pop("raises", None)

@@ -1,0 +1,42 @@
+"""Sharding an ensemble over 4 simulated CPU devices gives the single-device numbers (subprocesses: the device
+count is fixed when JAX starts)."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+SCRIPT = r"""
+import json, jax, jax.numpy as jnp, numpy as np
+from dsrlab.parallel import ensemble_mesh, train_ensemble, ensemble_map
+from dsrlab.systems import get_system
+from dsrlab.core import standardize
+assert len(jax.devices()) == {n}, jax.devices()
+x = np.asarray(standardize(get_system("henon").trajectory(200, transient=100))[0])
+E = 10                                              # not a multiple of 4: padding is exercised
+data = np.stack([x + 0.01 * i for i in range(E)])
+keys = jnp.stack([jax.random.key(i) for i in range(E)])
+lrs = jnp.linspace(1e-3, 1e-2, E)
+params, losses = train_ensemble(keys, data, lrs, n_steps=100, mesh=ensemble_mesh({n}))
+shards = len(losses.sharding.device_set)
+sq = ensemble_map(lambda a: jnp.cumsum(a ** 2), jnp.asarray(data[:, :50, 0]), mesh=ensemble_mesh({n}))
+print(json.dumps(dict(losses=np.asarray(losses).tolist(), W1=np.asarray(params["W1"]).tolist(), sq=np.asarray(sq).tolist(),
+                      devices=shards)))
+"""
+
+
+def _run(n):
+    env = {**os.environ, "XLA_FLAGS": f"--xla_force_host_platform_device_count={n}", "JAX_PLATFORMS": "cpu"}
+    r = subprocess.run([sys.executable, "-c", SCRIPT.format(n=n)], capture_output=True, text=True, env=env, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def test_sharded_equals_single_device():
+    one, four = _run(1), _run(4)
+    assert one["devices"] == 1 and four["devices"] == 4
+    np.testing.assert_allclose(four["losses"], one["losses"], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(four["W1"], one["W1"], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(four["sq"], one["sq"], rtol=1e-12)
+    assert np.asarray(one["losses"]).shape == (10, 100)
