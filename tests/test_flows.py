@@ -65,8 +65,11 @@ def test_sinkhorn_pairing_close_to_exact():
 
 
 def test_ot_couplings_train():
-    """Both OT couplings run inside the compiled training loop, and OT pairs give a far lower loss than independent ones."""
-    x1 = np.random.default_rng(0).normal(size=(2000, 2)).astype(np.float32) + np.float32(4.0)
+    """Both OT couplings run inside the compiled training loop, and OT pairs give a far lower loss than independent ones.
+
+    Target = source = N(0, I): independent pairs are sqrt(2) apart per coordinate (E|x1 - x0|^2 = 4, and no velocity
+    field can explain most of it), while OT pairs of a minibatch are close, so the OT loss is small from the start."""
+    x1 = np.random.default_rng(0).normal(size=(2000, 2)).astype(np.float32)
     losses = {}
     for coupling in ("independent", "exact", "sinkhorn"):
         _, l = train_flow(RectifiedFlow(2, 32, key=KEY), x1, coupling=coupling, n_steps=60, batch_size=64,
