@@ -79,7 +79,7 @@ def torch_train_rate(width, data, n_steps, threads):
     start = time.perf_counter()
     for _ in range(n_steps):
         loss = step()
-    float(loss)
+    float(loss.detach())
     return n_steps / (time.perf_counter() - start), net
 
 
@@ -120,29 +120,31 @@ def main():
     ap.add_argument("--widths", type=int, nargs="+", default=[64, 128, 256])
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--steps", type=int, default=600, help="timed training steps per measurement")
+    ap.add_argument("--torch-threads", type=int, nargs="+", default=None,
+                    help="torch.set_num_threads settings to try (default: 1 and the number of cores)")
     args = ap.parse_args()
     data = eight_gaussians(100_000, np.random.default_rng(0))
     cores = os.cpu_count()
+    threads = args.torch_threads or sorted({1, cores})
     print(f"CPU cores: {cores}; load average {os.getloadavg()[0]:.1f}; jax {jax.__version__}, torch {torch.__version__}")
     print(f"training steps/s, batch {BATCH}, best of {args.repeats} interleaved repeats of {args.steps} steps")
-    print(f"{'width':>6s}{'dsrlab':>10s}{'torchcfm 1 thr':>16s}{f'torchcfm {cores} thr':>16s}{'ratio':>8s}")
+    print(f"{'width':>6s}{'dsrlab':>10s}" + "".join(f"{f'torchcfm {n} thr':>16s}" for n in threads) + f"{'ratio':>8s}")
     nets, flows = {}, {}
     for w in args.widths:
-        j, t1, tn = [], [], []
+        j, tt = [], {n: [] for n in threads}
         for _ in range(args.repeats):
             r, flows[w] = jax_train_rate(w, data, args.steps); j.append(r)
-            r, nets[w] = torch_train_rate(w, data, args.steps, 1); t1.append(r)
-            r, _ = torch_train_rate(w, data, args.steps, cores); tn.append(r)
-        best_torch = max(max(t1), max(tn))
-        print(f"{w:6d}{max(j):10.0f}{max(t1):16.0f}{max(tn):16.0f}{max(j) / best_torch:7.2f}x")
+            for n in threads:
+                r, nets[w] = torch_train_rate(w, data, args.steps, n); tt[n].append(r)
+        best_torch = max(max(v) for v in tt.values())
+        print(f"{w:6d}{max(j):10.0f}" + "".join(f"{max(tt[n]):16.0f}" for n in threads) + f"{max(j) / best_torch:7.2f}x", flush=True)
     n_points, n_euler = 10_000, 100
     print(f"\nsampling: {n_euler} Euler steps from {n_points} points, samples/s (best of {args.repeats})")
-    print(f"{'width':>6s}{'dsrlab':>10s}{'torch 1 thr':>14s}{f'torch {cores} thr':>14s}{'ratio':>8s}")
+    print(f"{'width':>6s}{'dsrlab':>10s}" + "".join(f"{f'torch {n} thr':>14s}" for n in threads) + f"{'ratio':>8s}")
     for w in args.widths:
         j = max(jax_sample_rate(flows[w], n_points, n_euler) for _ in range(args.repeats))
-        t1 = max(torch_sample_rate(nets[w], n_points, n_euler, 1) for _ in range(args.repeats))
-        tn = max(torch_sample_rate(nets[w], n_points, n_euler, cores) for _ in range(args.repeats))
-        print(f"{w:6d}{j:10.0f}{t1:14.0f}{tn:14.0f}{j / max(t1, tn):7.2f}x")
+        tt = {n: max(torch_sample_rate(nets[w], n_points, n_euler, n) for _ in range(args.repeats)) for n in threads}
+        print(f"{w:6d}{j:10.0f}" + "".join(f"{tt[n]:14.0f}" for n in threads) + f"{j / max(tt.values()):7.2f}x", flush=True)
     print("\nratio: dsrlab over the faster torchcfm setting.")
 
 
