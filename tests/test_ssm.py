@@ -19,7 +19,7 @@ def _random_dplr(seed, N):
     return Lambda, 0.3 * c(), c(), c()
 
 
-@pytest.mark.parametrize("N,L,dt", [(1, 10, 0.5), (8, 64, 0.1), (16, 200, 0.01), (32, 333, 0.003)])
+@pytest.mark.parametrize("N,L,dt", [(1, 10, 0.5), (32, 333, 0.003)])
 def test_s4_kernel_equals_naive_powers(N, L, dt):
     Lambda, P, B, C = _random_dplr(N + L, N)
     fast = np.asarray(s4_kernel(Lambda, P, B, C, dt, L))
@@ -37,7 +37,7 @@ def test_s4_kernel_hippo_legs():
 
 
 @pytest.mark.parametrize("method", ["zoh", "bilinear"])
-@pytest.mark.parametrize("N,L,chunk", [(8, 64, None), (16, 257, None), (4, 100, 1), (4, 100, 100), (4, 100, 500)])
+@pytest.mark.parametrize("N,L,chunk", [(16, 257, None), (4, 100, 1), (4, 100, 500)])
 def test_s4d_kernel_equals_naive(method, N, L, chunk):
     Lambda, _, B, C = _random_dplr(N * L, N)
     fast = np.asarray(s4d_kernel(Lambda, B, C, 0.05, L, method, chunk=chunk))
@@ -45,7 +45,7 @@ def test_s4d_kernel_equals_naive(method, N, L, chunk):
     np.testing.assert_allclose(fast, naive, atol=1e-9 * max(1, np.abs(naive).max()))
 
 
-@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("seed", range(2))
 @pytest.mark.parametrize("method", ["zoh", "bilinear"])
 def test_discretised_eigenvalues_inside_unit_circle(seed, method):
     rng = np.random.default_rng(seed)
@@ -63,7 +63,7 @@ def test_causal_conv_direct():
         np.testing.assert_allclose(np.asarray(causal_conv(u, K)), direct, atol=1e-10)
 
 
-@pytest.mark.parametrize("shape", [(1, 1), (2, 3), (1000, 4), (7, 2, 3)])
+@pytest.mark.parametrize("shape", [(1, 1), (1000, 4), (7, 2, 3)])
 def test_associative_equals_sequential(shape):
     rng = np.random.default_rng(0)
     a = jnp.asarray(rng.uniform(0.5, 1.0, shape) * np.exp(1j * rng.normal(size=shape)))
