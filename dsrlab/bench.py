@@ -291,18 +291,18 @@ class NeuralODE(eqx.Module):
         self.field = eqx.nn.MLP(dim, dim, width, depth, activation=jax.nn.gelu, key=key)
         self.dt = dt
 
-    def solve(self, x0: Float[Array, " D"], n_steps: int) -> Float[Array, "n_steps D"]:
+    def solve(self, x0: Float[Array, " D"], n_steps: int, adjoint=diffrax.RecursiveCheckpointAdjoint()) -> Float[Array, "n_steps D"]:
         "The states at 0, dt, ..., (n_steps - 1) dt from `x0`, by Tsit5 at the sampling step."
         h = jnp.asarray(self.dt, x0.dtype)   # x64 is on: keep times in the state's dtype
         ts = h * jnp.arange(n_steps, dtype=x0.dtype)
         sol = diffrax.diffeqsolve(self._term(), diffrax.Tsit5(), ts[0], ts[-1], h,
                                   x0, saveat=diffrax.SaveAt(ts=ts), stepsize_controller=diffrax.ConstantStepSize(),
-                                  max_steps=n_steps + 1, throw=False)
+                                  max_steps=n_steps + 1, throw=False, adjoint=adjoint)
         return sol.ys
 
     def step(self, x: Float[Array, " D"]) -> Float[Array, " D"]:
-        "The flow map over one sampling step."
-        return self.solve(x, 2)[1]
+        "The flow map over one sampling step (forward-mode differentiable, for Jacobians and Lyapunov exponents)."
+        return self.solve(x, 2, adjoint=diffrax.DirectAdjoint())[1]
 
     def _term(self):
         return diffrax.ODETerm(lambda t, x, args: self.field(x).astype(x.dtype))
@@ -399,6 +399,25 @@ register_method("lru", _fit_ssm, _generate_ssm, dict(layer="lru", H=32, N=32, n_
                 quick=dict(n_steps=300), context=50, fast=False, family="neural")
 register_method("mamba", _fit_ssm, _generate_ssm, dict(layer="mamba", H=32, N=16, n_layers=2, window=64, n_steps=1000),
                 quick=dict(n_steps=300), context=50, fast=False, family="neural")
+
+# %% ../nbs/10_bench.ipynb #ab77f004
+def _fit_flow(train, dt, *, key, discrete=False, width=128, depth=2, euler_steps=8, n_steps=2000, batch_size=256,
+              learning_rate=1e-3):
+    from dsrlab.flows import fit_transition
+    k0, k1 = jax.random.split(key)
+    model, _ = fit_transition(np.asarray(train, np.float32), width=width, depth=depth, euler_steps=euler_steps, key=k0,
+                              n_steps=n_steps, batch_size=batch_size, learning_rate=learning_rate, progress=False)
+    return model, k1
+
+
+def _generate_flow(fitted, context, n_steps):
+    model, key = fitted
+    key = jax.random.fold_in(key, zlib_crc(np.asarray(context[-1], np.float32).tobytes().hex()))  # a draw per test context
+    return eqx.filter_jit(lambda m, x0, k: m.generate(x0, n_steps, key=k))(model, jnp.asarray(context[-1], jnp.float32), key)
+
+
+register_method("rectified_flow", _fit_flow, _generate_flow, dict(width=128, depth=2, euler_steps=8, n_steps=2000),
+                quick=dict(n_steps=500), fast=False, family="neural")
 
 # %% ../nbs/10_bench.ipynb #009834fa
 @dataclasses.dataclass(frozen=True)

@@ -106,3 +106,23 @@ def test_a_method_that_raises_is_a_failed_row(tmp_path):
         assert rows[0]["status"] == "failed" and rows[0]["error"] == "LinAlgError: Singular matrix"
     finally:
         METHODS.pop("raises", None)
+
+
+def test_devices_two_gives_the_single_device_rows(tmp_path):
+    "`--devices 2` (two simulated CPU devices) runs jobs two at a time and stores the rows a one-device run stores."
+    import os
+    env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
+    cols = "system, method, seed, config, status, state_space_divergence, power_spectrum_distance, prediction_error"
+    out = {}
+    for n in (1, 2):
+        store = tmp_path / f"bench{n}.sqlite"
+        r = subprocess.run([DSRLAB, "bench", "--systems", "henon,lorenz63", "--methods", METHODS_ARG, "--seeds", "1",
+                            "--quick", "--store", str(store), "--devices", str(n)], capture_output=True, text=True,
+                           timeout=900, env=env)
+        assert r.returncode == 0, r.stderr[-3000:]
+        with sqlite3.connect(store) as c:
+            out[n] = sorted(c.execute(f"SELECT {cols} FROM results").fetchall())
+    assert len(out[1]) == 6 and all(row[4] == "ok" for row in out[1])
+    assert [row[:5] for row in out[1]] == [row[:5] for row in out[2]]
+    np.testing.assert_allclose(np.array([row[5:] for row in out[1]], float), np.array([row[5:] for row in out[2]], float),
+                               rtol=1e-5)
