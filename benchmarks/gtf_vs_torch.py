@@ -3,8 +3,11 @@
 The PyTorch side is written here from the paper's equations (Hess et al. 2023, ICML):
 z_t = A z_{t-1} + W1 relu(W2 z_{t-1} + h2) + h1, identity observation (M = N = 3), forcing
 z~ = (1 - alpha) z + alpha x on every step, MSE of the predictions before forcing, RAdam with
-exponential learning-rate decay, batches of 16 windows of 200 steps. alpha is fixed (0.1) on both
-sides, so both time the same arithmetic.
+exponential learning-rate decay, batches of 16 windows of 200 steps. alpha is fixed on both sides,
+so both time the same arithmetic, and both start from the same parameters (the paper's initialisation,
+drawn by dsrlab.plrnn.make_model and copied into the PyTorch tensors). alpha = 0.3: with alpha = 0.1
+the hidden-100 model's forced Jacobian products grow ((1 - alpha) G > 1 at this initialisation) and
+both implementations diverged to NaN.
 
 Each measurement runs in its own subprocess, so peak memory (max RSS) is per framework:
 we report the peak RSS and its increase over the process's RSS just before training.
@@ -22,9 +25,10 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 
-M, SEQ, BATCH, ALPHA, LR0, LR1 = 3, 200, 16, 0.1, 1e-3, 1e-6
+M, SEQ, BATCH, ALPHA, LR0, LR1 = 3, 200, 16, 0.3, 1e-3, 1e-6
 
 
 def _rss_mb() -> float:
@@ -46,6 +50,15 @@ def _data():
     return (x - x.mean(0)) / x.std(0)
 
 
+def _write_init(hidden: int, path: str):
+    "The JAX worker's initial parameters (make_model with key 0), saved for the PyTorch worker."
+    import jax
+    import numpy as np
+    from dsrlab.plrnn import make_model
+    lat = make_model("shallow", 3, M, key=jax.random.key(0), hidden=hidden).latent
+    np.savez(path, A=np.asarray(lat.A), W1=np.asarray(lat.W1), W2=np.asarray(lat.W2), h1=np.asarray(lat.h1), h2=np.asarray(lat.h2))
+
+
 def worker_jax(hidden: int, steps: int) -> dict:
     import jax
     from dsrlab.plrnn import make_model
@@ -65,17 +78,15 @@ def worker_jax(hidden: int, steps: int) -> dict:
             "final_loss": float(res.history["loss"][-20:].mean())}
 
 
-def worker_torch(hidden: int, steps: int) -> dict:
+def worker_torch(hidden: int, steps: int, init_file: str) -> dict:
     import numpy as np
     import torch
     torch.set_num_threads(1)  # tiny matrices: one thread is PyTorch's fastest setting (no thread spin-up per op)
     torch.manual_seed(0)
     x = torch.from_numpy(_data())
-    r = lambda n: 1 / np.sqrt(n)
-    A = torch.nn.Parameter(torch.rand(M) * 0.5 + 0.4)
-    W1 = torch.nn.Parameter(torch.empty(M, hidden).uniform_(-r(hidden), r(hidden)))
-    W2 = torch.nn.Parameter(torch.empty(hidden, M).uniform_(-r(M), r(M)))
-    h1, h2 = torch.nn.Parameter(torch.zeros(M)), torch.nn.Parameter(torch.zeros(hidden))
+    init = np.load(init_file)  # written by the parent from dsrlab's make_model: the same start as the JAX side
+    P_ = lambda a: torch.nn.Parameter(torch.from_numpy(np.array(a, np.float32)))
+    A, W1, W2, h1, h2 = (P_(init[k]) for k in ("A", "W1", "W2", "h1", "h2"))
     params = [A, W1, W2, h1, h2]
     opt = torch.optim.RAdam(params, lr=LR0)
     sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=(LR1 / LR0) ** (1 / steps))
@@ -116,9 +127,10 @@ def main():
     p.add_argument("--steps", type=int, default=300)
     p.add_argument("--hidden", type=int, nargs="+", default=[50, 100])
     p.add_argument("--worker", choices=["jax", "torch"])
+    p.add_argument("--init", default="")
     a = p.parse_args()
     if a.worker:
-        out = (worker_jax if a.worker == "jax" else worker_torch)(a.hidden[0], a.steps)
+        out = worker_jax(a.hidden[0], a.steps) if a.worker == "jax" else worker_torch(a.hidden[0], a.steps, a.init)
         print("RESULT " + json.dumps(out))
         return
     try:
@@ -130,10 +142,13 @@ def main():
     print(f"shallow PLRNN, M = {M}, GTF alpha = {ALPHA}, seq {SEQ}, batch {BATCH}, {a.steps} timed steps, "
           f"CPU cores visible: {os.cpu_count()}\n")
     rows = []
+    tmp = tempfile.mkdtemp()
     for hidden in a.hidden:
         res = {}
+        init = os.path.join(tmp, f"init_{hidden}.npz")
+        _write_init(hidden, init)
         for w in (["jax", "torch"] if have_torch else ["jax"]):
-            cmd = [sys.executable, __file__, "--worker", w, "--hidden", str(hidden), "--steps", str(a.steps)]
+            cmd = [sys.executable, __file__, "--worker", w, "--hidden", str(hidden), "--steps", str(a.steps), "--init", init]
             proc = subprocess.run(cmd, capture_output=True, text=True)
             line = [l for l in proc.stdout.splitlines() if l.startswith("RESULT ")]
             if proc.returncode or not line:

@@ -22,15 +22,18 @@ from tqdm.auto import tqdm
 
 from .core import InputError, as_batch, check_int, check_positive
 from .metrics import power_spectrum_distance, state_space_divergence
-from .plrnn import AbstractPLRNN, ObservedModel
+from .plrnn import ALRNN, AbstractPLRNN, ObservedModel, ShallowPLRNN
 
 
 
 # %% auto #0
-__all__ = ['forced_rollout', 'jacobian_product_bound', 'optimal_alpha', 'TrainConfig', 'TrainResult', 'train_gtf', 'train_stf',
-           'train_bptt', 'make_ensemble', 'ensemble_member', 'plot_history']
+__all__ = ['forced_rollout', 'jacobian_product_bound', 'optimal_alpha', 'TrainConfig', 'manifold_attractor_regularization',
+           'TrainResult', 'train_gtf', 'train_stf', 'train_bptt', 'make_ensemble', 'ensemble_member', 'plot_history']
 
 # %% ../nbs/08_training.ipynb #962ddb17
+_UNROLL = 10  # time steps per scan iteration: lets XLA fuse across steps (~1.2x faster training on CPU, same numbers)
+
+
 def forced_rollout(
     model: ObservedModel,       # latent model and observation model
     x: Float[Array, "T N"],     # one window of data; x[0] starts the latent state
@@ -51,7 +54,7 @@ def forced_rollout(
         z_forced = z.at[:K].set((1 - a) * z[:K] + a * zh)
         return z_forced, obs(z)  # the loss sees the prediction before forcing
 
-    return jax.lax.scan(body, z0, (zhat, t))[1]
+    return jax.lax.scan(body, z0, (zhat, t), unroll=_UNROLL)[1]
 
 # %% ../nbs/08_training.ipynb #5c9d58a2
 def jacobian_product_bound(
@@ -89,6 +92,8 @@ class TrainConfig:
     alpha_every: int = 5            # adaptive GTF: steps between alpha updates
     tau: int | None = None          # sparse TF interval (None: GTF)
     reg_latent: float = 0.0         # L2 regularisation of the latent model ((1 - A) and the other weights)
+    mar_units: int = 0              # manifold attractor regularisation: number of regulated units (the first ones)
+    mar_weight: float = 0.0         # manifold attractor regularisation: its weight tau
     steps_per_call: int = 50        # optimiser steps per compiled call
 
 
@@ -105,6 +110,22 @@ def _latent_regularization(lat: AbstractPLRNN) -> Float[Array, ""]:
     return jnp.sum((1 - lat.A) ** 2) - jnp.sum(lat.A ** 2) + sum(jnp.sum(x ** 2) for x in leaves)
 
 
+def manifold_attractor_regularization(
+    lat: AbstractPLRNN,     # the latent model (PLRNN, dendritic, AL-RNN: A, W, h; shallow: A, W1, h1)
+    n_units: int,           # M_reg: the first n_units units are regulated
+    weight: float,          # tau, the same for A, W and h
+) -> Float[Array, ""]:
+    "tau [sum_i (A_ii - 1)^2 + sum_i sum_j W_ij^2 + sum_i h_i^2] over the first n_units units i (Schmidt et al. 2021)."
+    k = n_units
+    if isinstance(lat, ShallowPLRNN):  # shallow PLRNN: the regulated units' rows of W1 and their bias h1
+        W, h = lat.W1[:k], lat.h1[:k]
+    else:
+        W, h = lat.W[:k], lat.h[:k]
+        if not isinstance(lat, ALRNN):  # the PLRNN's W ignores its diagonal: leave it out of the penalty too
+            W = W * (1 - jnp.eye(W.shape[0], W.shape[1], dtype=W.dtype))
+    return weight * (jnp.sum((lat.A[:k] - 1) ** 2) + jnp.sum(W ** 2) + jnp.sum(h ** 2))
+
+
 def _loss(params, static, x, alpha, cfg: TrainConfig):
     model = eqx.combine(params, static)
     pred = jax.vmap(lambda w: forced_rollout(model, w, alpha, cfg.tau))(x)
@@ -112,6 +133,8 @@ def _loss(params, static, x, alpha, cfg: TrainConfig):
     reg = model.observation.regularization()
     if cfg.reg_latent > 0:
         reg = reg + cfg.reg_latent * _latent_regularization(model.latent)
+    if cfg.mar_units > 0 and cfg.mar_weight > 0:
+        reg = reg + manifold_attractor_regularization(model.latent, cfg.mar_units, cfg.mar_weight)
     return mse + reg, mse
 
 
@@ -200,6 +223,10 @@ def _train(model, data, cfg: TrainConfig, *, key, ensemble, eval_every, eval_len
     lr0, lr1 = (check_positive(v, "lr") for v in cfg.lr)
     check_positive(cfg.noise, "noise", allow_zero=True)
     check_positive(cfg.clip_norm, "clip_norm", allow_zero=True)
+    check_positive(cfg.mar_weight, "mar_weight", allow_zero=True)
+    mar_units = check_int(cfg.mar_units, "mar_units", minimum=0)
+    if mar_units > model.latent.latent_dim:
+        raise InputError(f"mar_units must be <= M = {model.latent.latent_dim} (the latent dimension); got {mar_units}.")
     if cfg.tau is not None:
         check_int(cfg.tau, "tau")
     elif cfg.alpha is not None:
@@ -317,6 +344,8 @@ def train_gtf(
     clip_norm: float = 0.0,        # gradient clipping norm (0: none)
     noise: float = 0.0,            # Gaussian noise std added to batches
     reg_latent: float = 0.0,       # L2 regularisation of the latent model
+    mar_units: int = 0,            # manifold attractor regularisation: how many units (the first ones) to pull to A=1, W=0, h=0
+    mar_weight: float = 0.0,       # manifold attractor regularisation: its weight tau (Schmidt et al. 2021)
     ensemble: bool = False,        # `model` is a stack of members (leading axis), trained in one vmapped computation
     steps_per_call: int = 50,      # optimiser steps per compiled call
     eval_every: int | None = None, # steps between D_stsp / D_H evaluations (None: never)
@@ -330,7 +359,7 @@ def train_gtf(
     "The model trained by generalized teacher forcing (Hess et al. 2023), and its history."
     cfg = TrainConfig(n_steps=n_steps, seq_len=seq_len, batch_size=batch_size, lr=tuple(lr), clip_norm=clip_norm,
                       noise=noise, alpha=alpha, alpha0=alpha0, alpha_decay=alpha_decay, alpha_every=alpha_every,
-                      tau=None, reg_latent=reg_latent, steps_per_call=steps_per_call)
+                      tau=None, reg_latent=reg_latent, mar_units=mar_units, mar_weight=mar_weight, steps_per_call=steps_per_call)
     return _train(model, data, cfg, key=key, ensemble=ensemble, eval_every=eval_every, eval_length=eval_length,
                   checkpoint=checkpoint, checkpoint_every=checkpoint_every, stop_at=stop_at, progress=progress, desc="GTF",
                   keep_best=keep_best)
@@ -349,6 +378,8 @@ def train_stf(
     clip_norm: float = 0.0,        # gradient clipping norm (0: none)
     noise: float = 0.0,            # Gaussian noise std added to batches
     reg_latent: float = 0.0,       # L2 regularisation of the latent model
+    mar_units: int = 0,            # manifold attractor regularisation: number of regulated units
+    mar_weight: float = 0.0,       # manifold attractor regularisation: its weight tau
     ensemble: bool = False,        # train a stacked ensemble
     steps_per_call: int = 50,      # optimiser steps per compiled call
     eval_every: int | None = None, # steps between metric evaluations
@@ -361,7 +392,8 @@ def train_stf(
 ) -> TrainResult:
     "The model trained by sparse teacher forcing with interval tau (Mikhaeil et al. 2022); tau >= seq_len is plain BPTT."
     cfg = TrainConfig(n_steps=n_steps, seq_len=seq_len, batch_size=batch_size, lr=tuple(lr), clip_norm=clip_norm,
-                      noise=noise, alpha=1.0, tau=check_int(tau, "tau"), reg_latent=reg_latent, steps_per_call=steps_per_call)
+                      noise=noise, alpha=1.0, tau=check_int(tau, "tau"), reg_latent=reg_latent,
+                      mar_units=mar_units, mar_weight=mar_weight, steps_per_call=steps_per_call)
     return _train(model, data, cfg, key=key, ensemble=ensemble, eval_every=eval_every, eval_length=eval_length,
                   checkpoint=checkpoint, checkpoint_every=checkpoint_every, stop_at=stop_at, progress=progress, desc=f"STF tau={tau}",
                   keep_best=keep_best)

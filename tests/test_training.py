@@ -35,6 +35,9 @@ def setup():
     (dict(lr=(1e-3, -1.0)), lambda x: x, "lr must be > 0"),
     (dict(eval_every=30), lambda x: x, "eval_every must be a multiple of steps_per_call = 50"),
     (dict(eval_every=50, eval_length=10_000), lambda x: x, "data must be at least eval_length = 10000"),
+    (dict(mar_units=4, mar_weight=1.0), lambda x: x, "mar_units must be <= M = 3 (the latent dimension); got 4"),
+    (dict(mar_units=-1), lambda x: x, "mar_units must be an integer >= 0"),
+    (dict(mar_units=2, mar_weight=-1.0), lambda x: x, "mar_weight must be >= 0"),
 ])
 def test_gtf_bad_input(no_compile, setup, kwargs, data_fn, msg):
     model, x = setup
@@ -81,3 +84,34 @@ def test_keep_best_returns_the_best_evaluated_model():
     np.testing.assert_allclose(float(state_space_divergence(x[:1000], g)), np.nanmin(scores), rtol=1e-6)
     with pytest.raises(InputError, match="keep_best=True needs eval_every"):
         train_gtf(model, x, key=jax.random.key(1), keep_best=True)
+
+
+def test_manifold_attractor_regularization_formula():
+    "The penalty against the formula of Schmidt et al. (2021), for the PLRNN (off-diagonal W), AL-RNN (full W) and shallow PLRNN."
+    from dsrlab.training import manifold_attractor_regularization as mar
+    key = jax.random.key(3)
+    for kind, kw in (("plrnn", {}), ("alrnn", {"P": 2}), ("shallow", {"hidden": 7})):
+        lat = make_model(kind, 2, 5, key=key, **kw).latent
+        A = np.asarray(lat.A, np.float64)
+        if kind == "shallow":
+            W, h = np.asarray(lat.W1, np.float64), np.asarray(lat.h1, np.float64)
+        else:
+            W, h = np.asarray(lat.W, np.float64), np.asarray(lat.h, np.float64)
+            if kind == "plrnn":
+                W = W - np.diag(np.diag(W))
+        want = 0.7 * sum((A[i] - 1) ** 2 + np.sum(W[i] ** 2) + h[i] ** 2 for i in range(3))
+        np.testing.assert_allclose(float(mar(lat, 3, 0.7)), want, rtol=1e-5)
+
+
+def test_manifold_attractor_regularization_pulls_units_to_line_attractor():
+    "With a large weight, the regulated units end near A = 1, W = 0, h = 0; without it they stay where training puts them."
+    x = np.asarray(np.random.default_rng(1).normal(size=(2000, 2)).cumsum(0) * 0.05, np.float32)
+    model = make_model("alrnn", 2, 5, key=jax.random.key(2), P=2)
+
+    def dist(lat):
+        return max(np.abs(np.asarray(lat.A[:2]) - 1).max(), np.abs(np.asarray(lat.W[:2])).max(), np.abs(np.asarray(lat.h[:2])).max())
+
+    kw = dict(key=jax.random.key(4), n_steps=200, seq_len=20, batch_size=4, steps_per_call=50, lr=(1e-2, 1e-3), progress=False)
+    reg = train_gtf(model, x, alpha=0.5, mar_units=2, mar_weight=10.0, **kw).model.latent
+    free = train_gtf(model, x, alpha=0.5, **kw).model.latent
+    assert dist(reg) < 0.05 < dist(free)
