@@ -98,6 +98,30 @@ def test_training_reduces_loss():
     assert losses[-10:].mean() < losses[:5].mean()
 
 
+def test_rollout_loss_equals_generate():
+    "The closed-loop loss of fit_forecaster (first step, before any update) = the same loss built from run_recurrent and generate."
+    from dsrlab.core import _sample_windows
+    x = np.sin(np.linspace(0, 30, 400))[:, None] * np.array([[1.0, 0.5]])
+    model = SequenceModel(2, 2, H=8, n_layers=1, N=8, skip=True, key=jax.random.key(0))
+    W, R, B = 12, 5, 3
+    _, losses = fit_forecaster(model, x, window=W, rollout=R, n_steps=1, batch_size=B, key=jax.random.key(7))
+    k1, _ = jax.random.split(jax.random.split(jax.random.key(7), 1)[0])
+    w = np.asarray(_sample_windows(jnp.asarray(x, jnp.float32)[None], W + R + 1, B, k1))
+    total = 0.0
+    for wi in w:
+        y_tf = np.asarray(run_recurrent(model, wi[:W])[1])
+        y_free = np.asarray(model.generate(wi[:W], R + 1))[1:]
+        total += np.mean((y_tf - wi[1 : W + 1]) ** 2) + np.mean((y_free - wi[W + 1 :]) ** 2)
+    np.testing.assert_allclose(losses[0], total / B, rtol=1e-4)
+
+
+def test_rollout_training_reduces_loss():
+    x = np.sin(np.linspace(0, 60, 2000))[:, None] * np.array([[1.0, 0.5]])
+    model = SequenceModel(2, 2, H=8, n_layers=1, N=8, skip=True, key=jax.random.key(0))
+    _, losses = fit_forecaster(model, x, window=16, rollout=8, n_steps=60, batch_size=8, key=jax.random.key(1))
+    assert losses[-10:].mean() < losses[:5].mean()
+
+
 # ---- bad input -------------------------------------------------------------------------------------------------
 L4 = np.array([-1.0 + 1j, -0.5 + 0j])
 
@@ -133,6 +157,10 @@ L4 = np.array([-1.0 + 1j, -0.5 + 0j])
                             key=jax.random.key(0)), "model must pool its outputs"),
     (lambda: fit_forecaster(SequenceModel(2, 2, H=4, n_layers=1, N=4, key=jax.random.key(0)), np.ones((10, 2)), window=64,
                             key=jax.random.key(0)), "data must be at least 65 time steps"),
+    (lambda: fit_forecaster(SequenceModel(2, 2, H=4, n_layers=1, N=4, key=jax.random.key(0)), np.ones((20, 2)), window=8,
+                            rollout=12, key=jax.random.key(0)), "data must be at least 21 time steps"),
+    (lambda: fit_forecaster(SequenceModel(2, 2, H=4, n_layers=1, N=4, key=jax.random.key(0)), np.ones((20, 2)), window=8,
+                            rollout=-1, key=jax.random.key(0)), "rollout must be an integer >= 0"),
 ])
 def test_bad_input(call, msg):
     with pytest.raises(InputError, match=None) as e:
