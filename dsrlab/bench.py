@@ -356,12 +356,13 @@ register_method("neural_ode", _fit_node, _generate_node, dict(width=64, depth=2,
                 quick=dict(n_steps=300), step=_step_node, kinds=("flow",), fast=False, family="neural")
 
 # %% ../nbs/10_bench.ipynb #49a77f98
-def _fit_plrnn(train, dt, *, key, discrete=False, kind="shallow", latent=20, hidden=50, P=2, n_steps=1000, seq_len=50,
+def _fit_plrnn(train, dt, *, key, discrete=False, kind="shallow", latent=None, hidden=50, P=2, n_steps=1000, seq_len=50,
                batch_size=16, lr=(1e-3, 1e-5)):
     from dsrlab.plrnn import make_model
     from dsrlab.training import train_gtf
     k0, k1 = jax.random.split(key)
-    model = make_model(kind, train.shape[-1], max(latent, train.shape[-1]), key=k0, hidden=hidden, P=P)
+    M = train.shape[-1] if latent is None else max(latent, train.shape[-1])   # None: as many latents as observations
+    model = make_model(kind, train.shape[-1], M, key=k0, hidden=hidden, P=P)
     return train_gtf(model, np.asarray(train, np.float32), key=k1, n_steps=n_steps, seq_len=min(seq_len, train.shape[1]),
                      batch_size=batch_size, lr=tuple(lr), progress=False, steps_per_call=50).model
 
@@ -377,10 +378,10 @@ def _step_plrnn(fitted, context):
 
 
 register_method("shallow_plrnn", _fit_plrnn, _generate_plrnn,
-                dict(kind="shallow", latent=20, hidden=50, n_steps=2000, seq_len=50), quick=dict(n_steps=500),
+                dict(kind="shallow", latent=None, hidden=50, n_steps=20_000, seq_len=50), quick=dict(n_steps=2000),
                 step=_step_plrnn, fast=False, family="neural")
-register_method("alrnn", _fit_plrnn, _generate_plrnn, dict(kind="alrnn", latent=20, P=4, n_steps=2000, seq_len=50),
-                quick=dict(n_steps=500), step=_step_plrnn, fast=False, family="neural")
+register_method("alrnn", _fit_plrnn, _generate_plrnn, dict(kind="alrnn", latent=10, P=4, n_steps=20_000, seq_len=50),
+                quick=dict(n_steps=2000), step=_step_plrnn, fast=False, family="neural")
 
 # %% ../nbs/10_bench.ipynb #ebf6093d
 def _fit_ssm(train, dt, *, key, discrete=False, layer="lru", H=32, N=32, n_layers=2, window=64, n_steps=1000, lr=3e-3):
