@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import html as _html
+import inspect
 import json
 import math
 import sqlite3
@@ -332,14 +333,17 @@ def _node_chunk(params, static, opt_state, data, key, opt, horizon: int, batch_s
     return params, opt_state, losses
 
 
-def _fit_node(train, dt, *, key, discrete=False, width=64, depth=2, n_steps=1000, horizon=10, batch_size=32, lr=3e-3):
+def _fit_node(train, dt, *, key, discrete=False, progress=False, width=64, depth=2, n_steps=1000, horizon=10, batch_size=32,
+              lr=3e-3):
     k0, key = jax.random.split(key)
     params, static = eqx.partition(NeuralODE(train.shape[-1], width, depth, dt=dt, key=k0), eqx.is_array)
     data = jnp.asarray(train, jnp.float32)
     opt = optax.adam(optax.cosine_decay_schedule(lr, n_steps))
     state = opt.init(params)
-    for k in jax.random.split(key, max(1, n_steps // 50)):   # 50 steps per compiled call
+    bar = tqdm(jax.random.split(key, max(1, n_steps // 50)), desc="neural_ode", disable=not progress, leave=False)
+    for k in bar:   # 50 steps per compiled call
         params, state, losses = _node_chunk(params, static, state, data, k, opt, horizon, batch_size, 50)
+        bar.set_postfix(loss=f"{float(losses[-1]):.3g}") if progress else None
     return eqx.combine(params, static)
 
 
@@ -356,7 +360,7 @@ register_method("neural_ode", _fit_node, _generate_node, dict(width=64, depth=2,
                 quick=dict(n_steps=300), step=_step_node, kinds=("flow",), fast=False, family="neural")
 
 # %% ../nbs/10_bench.ipynb #49a77f98
-def _fit_plrnn(train, dt, *, key, discrete=False, kind="shallow", latent=None, hidden=50, P=2, n_steps=1000, seq_len=50,
+def _fit_plrnn(train, dt, *, key, discrete=False, progress=False, kind="shallow", latent=None, hidden=50, P=2, n_steps=1000, seq_len=50,
                batch_size=16, lr=(1e-3, 1e-5)):
     from dsrlab.plrnn import make_model
     from dsrlab.training import train_gtf
@@ -364,7 +368,7 @@ def _fit_plrnn(train, dt, *, key, discrete=False, kind="shallow", latent=None, h
     M = train.shape[-1] if latent is None else max(latent, train.shape[-1])   # None: as many latents as observations
     model = make_model(kind, train.shape[-1], M, key=k0, hidden=hidden, P=P)
     return train_gtf(model, np.asarray(train, np.float32), key=k1, n_steps=n_steps, seq_len=min(seq_len, train.shape[1]),
-                     batch_size=batch_size, lr=tuple(lr), progress=False, steps_per_call=50).model
+                     batch_size=batch_size, lr=tuple(lr), progress=progress, steps_per_call=50).model
 
 
 def _generate_plrnn(fitted, context, n_steps):
@@ -384,11 +388,11 @@ register_method("alrnn", _fit_plrnn, _generate_plrnn, dict(kind="alrnn", latent=
                 quick=dict(n_steps=2000), step=_step_plrnn, fast=False, family="neural")
 
 # %% ../nbs/10_bench.ipynb #ebf6093d
-def _fit_ssm(train, dt, *, key, discrete=False, layer="lru", H=32, N=32, n_layers=2, window=64, n_steps=1000, lr=3e-3):
+def _fit_ssm(train, dt, *, key, discrete=False, progress=False, layer="lru", H=32, N=32, n_layers=2, window=64, n_steps=1000, lr=3e-3):
     from dsrlab.ssm import SequenceModel, fit_forecaster
     k0, k1 = jax.random.split(key)
     model = SequenceModel(train.shape[-1], train.shape[-1], H, n_layers, layer, N, skip=True, key=k0)
-    return fit_forecaster(model, np.asarray(train, np.float32), window=window, n_steps=n_steps, lr=lr, key=k1)[0]
+    return fit_forecaster(model, np.asarray(train, np.float32), window=window, n_steps=n_steps, lr=lr, key=k1, progress=progress)[0]
 
 
 def _generate_ssm(fitted, context, n_steps):
@@ -402,12 +406,12 @@ register_method("mamba", _fit_ssm, _generate_ssm, dict(layer="mamba", H=32, N=16
                 quick=dict(n_steps=300), context=50, fast=False, family="neural")
 
 # %% ../nbs/10_bench.ipynb #3b9a6267
-def _fit_flow(train, dt, *, key, discrete=False, width=128, depth=2, euler_steps=8, n_steps=2000, batch_size=256,
+def _fit_flow(train, dt, *, key, discrete=False, progress=False, width=128, depth=2, euler_steps=8, n_steps=2000, batch_size=256,
               learning_rate=1e-3):
     from dsrlab.flows import fit_transition
     k0, k1 = jax.random.split(key)
     model, _ = fit_transition(np.asarray(train, np.float32), width=width, depth=depth, euler_steps=euler_steps, key=k0,
-                              n_steps=n_steps, batch_size=batch_size, learning_rate=learning_rate, progress=False)
+                              n_steps=n_steps, batch_size=batch_size, learning_rate=learning_rate, progress=progress)
     return model, k1
 
 
@@ -526,11 +530,13 @@ def evaluate_method(
     *,
     key: PRNGKeyArray,     # randomness of the fit
     bound: float = 1e4,    # a forecast leaving |x| < bound (standardised units) has diverged
+    progress: bool = False,  # a bar for the training, if `method.fit` takes `progress`
 ) -> dict:
     "Fits `method` on the training data, generates from each test context and scores the forecasts."
     p, dt = protocol, data["dt"]
     t0 = time.perf_counter()
-    fitted = method.fit(data["train"], dt, key=key, discrete=data["is_map"], **hyper)
+    bar = {"progress": True} if progress and "progress" in inspect.signature(method.fit).parameters else {}
+    fitted = method.fit(data["train"], dt, key=key, discrete=data["is_map"], **bar, **hyper)
     jax.block_until_ready(jax.tree_util.tree_leaves(eqx.filter(fitted, eqx.is_array)))
     fit_time = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -695,7 +701,8 @@ def run_benchmark(
                        protocol=json.dumps({**dataclasses.asdict(protocol), "dt": data["dt"], "dim": data["train"].shape[-1]}))
             try:
                 key = jax.random.fold_in(jax.random.key(seed), zlib_crc(m))
-                row.update(status="ok", **evaluate_method(get_method(m), data, protocol, hyper, key=key))
+                row.update(status="ok", **evaluate_method(get_method(m), data, protocol, hyper, key=key,
+                                                           progress=progress and devices == 1))
             except (KeyboardInterrupt, SystemExit):
                 raise
             except Exception as e:   # a method that fails on one system is a result, not a crash

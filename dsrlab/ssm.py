@@ -15,6 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 from jaxtyping import Array, Complex, Float, Int, PRNGKeyArray
+from tqdm.auto import tqdm
 
 from .core import InputError, as_trajectory, check_int, check_positive
 from .hippo import discretize, dplr, nplr, s4d_init  # discretize: the dense rule, re-exported here
@@ -853,7 +854,7 @@ def _optimizer(model, lr: float, n_steps: int, weight_decay: float, ssm_lr_facto
          "ssm": optax.adam(sched(ssm_lr_factor))}, lambda _: labels))  # a Module is callable: wrap it
 
 
-def _fit(model, loss_fn, batches, data, n_steps, lr, weight_decay, key):
+def _fit(model, loss_fn, batches, data, n_steps, lr, weight_decay, key, progress=False, desc="training"):
     opt = _optimizer(model, lr, n_steps, weight_decay)
     opt_state = opt.init(eqx.filter(model, eqx.is_inexact_array))
 
@@ -865,9 +866,12 @@ def _fit(model, loss_fn, batches, data, n_steps, lr, weight_decay, key):
         return eqx.apply_updates(model, updates), opt_state, loss
 
     losses = []
-    for k in jax.random.split(key, n_steps):
+    bar = tqdm(jax.random.split(key, n_steps), desc=desc, disable=not progress, leave=False)
+    for i, k in enumerate(bar):
         model, opt_state, loss = update(model, opt_state, k, data)
         losses.append(loss)
+        if progress and i % 50 == 0:
+            bar.set_postfix(loss=f"{float(loss):.3g}")
     return model, np.asarray(jnp.stack(losses))
 
 
@@ -881,6 +885,7 @@ def fit_classifier(
     weight_decay: float = 0.01,  # AdamW weight decay (not on SSM parameters)
     *,
     key: PRNGKeyArray,           # random key (batches)
+    progress: bool = False,      # tqdm bar with the loss
 ) -> tuple[SequenceModel, np.ndarray]:
     "The model trained by cross-entropy on random batches, and the loss at every step."
     if model.pool == "none":
@@ -900,7 +905,7 @@ def fit_classifier(
         i = jax.random.randint(k, (batch_size,), 0, data[0].shape[0])
         return data[0][i], data[1][i]
 
-    return _fit(model, loss_fn, batches, (X, y), n_steps, check_positive(lr, "lr"), weight_decay, key)
+    return _fit(model, loss_fn, batches, (X, y), n_steps, check_positive(lr, "lr"), weight_decay, key, progress, "fit_classifier")
 
 
 def fit_forecaster(
@@ -915,6 +920,7 @@ def fit_forecaster(
     rollout: int = 0,            # free-running steps after each window, trained through the recurrence; 0: teacher forcing only
     *,
     key: PRNGKeyArray,           # random key (windows, noise)
+    progress: bool = False,      # tqdm bar with the loss
 ) -> tuple[SequenceModel, np.ndarray]:
     "The model trained to predict `x_{t+1}` from `x_{<=t}` on random windows (plus `rollout` closed-loop steps), and the loss at every step."
     if model.pool != "none" or model.encoder.in_features != model.decoder.out_features:
@@ -954,4 +960,4 @@ def fit_forecaster(
         x_in = w[:, :window] + noise * jax.random.normal(k2, w[:, :window].shape, _F)
         return x_in, w[:, 1:]
 
-    return _fit(model, loss_fn, batches, data, n_steps, check_positive(lr, "lr"), weight_decay, key)
+    return _fit(model, loss_fn, batches, data, n_steps, check_positive(lr, "lr"), weight_decay, key, progress, "fit_forecaster")
