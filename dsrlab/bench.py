@@ -828,7 +828,8 @@ def report_page(
             seed = min(r["seed"] for r in seed0)
             trajs = {"truth": seed0[0]["truth"][:max_points]} if seed0[0]["truth"] is not None else {}
             trajs.update({r["method"]: r["generated"][:max_points] for r in seed0 if r["seed"] == seed})
-            fig = attractor_figure(trajs, title=f"{s}: generated from a test context (seed {seed})")
+            fig = attractor_figure(trajs, title=f"{s}: generated from a test context (seed {seed})",
+                                   markers=isinstance(get_system(s), _map_types()))   # a map's orbit is points, not a path
             parts.append(fig.to_html(full_html=False, include_plotlyjs=first)); first = False
     path = Path(path)
     path.write_text("<!doctype html><html><head><meta charset='utf-8'><title>dsrlab benchmark</title><style>"
