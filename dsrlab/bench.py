@@ -443,8 +443,8 @@ class Protocol:
 
 QUICK = Protocol(n_train=2, train_length=1000, n_test=2, test_length=1000, lyapunov_steps=1000, spread=5000)
 QUICK_SYSTEMS = ["lorenz63", "rossler", "henon"]
-DEFAULT_SYSTEMS = ["lorenz63", "rossler", "thomas", "halvorsen", "aizawa", "chua", "sprott_b", "chen", "lorenz84",
-                   "rucklidge", "duffing", "hindmarsh_rose", "lorenz96", "henon"]
+DEFAULT_SYSTEMS = ["lorenz63", "rossler", "thomas", "halvorsen", "aizawa", "chen", "duffing", "hindmarsh_rose", "lorenz96",
+                   "henon"]
 
 
 def _map_types():
@@ -880,7 +880,7 @@ def systems(
 # %% ../nbs/10_bench.ipynb #f84c4853
 @call_parse
 def bench(
-    systems: str = None,     # comma-separated systems (default: a 14-system suite; 3 with --quick)
+    systems: str = None,     # comma-separated systems (default: a 10-system suite; 3 with --quick)
     methods: str = None,     # comma-separated methods (default: all registered; the fast ones with --quick)
     seeds: int = 3,          # number of seeds (1 with --quick unless given)
     quick: bool = False,     # short series, quick hyperparameters, a few systems and the fast methods
