@@ -343,7 +343,8 @@ def _fit_node(train, dt, *, key, discrete=False, progress=False, width=64, depth
     bar = tqdm(jax.random.split(key, max(1, n_steps // 50)), desc="neural_ode", disable=not progress, leave=False)
     for k in bar:   # 50 steps per compiled call
         params, state, losses = _node_chunk(params, static, state, data, k, opt, horizon, batch_size, 50)
-        bar.set_postfix(loss=f"{float(losses[-1]):.3g}") if progress else None
+        if progress:
+            bar.set_postfix(loss=f"{float(losses[-1]):.3g}")
     return eqx.combine(params, static)
 
 
@@ -360,8 +361,8 @@ register_method("neural_ode", _fit_node, _generate_node, dict(width=64, depth=2,
                 quick=dict(n_steps=300), step=_step_node, kinds=("flow",), fast=False, family="neural")
 
 # %% ../nbs/10_bench.ipynb #49a77f98
-def _fit_plrnn(train, dt, *, key, discrete=False, progress=False, kind="shallow", latent=None, hidden=50, P=2, n_steps=1000, seq_len=50,
-               batch_size=16, lr=(1e-3, 1e-5)):
+def _fit_plrnn(train, dt, *, key, discrete=False, progress=False, kind="shallow", latent=None, hidden=50, P=2, n_steps=1000,
+               seq_len=50, batch_size=16, lr=(1e-3, 1e-5)):
     from dsrlab.plrnn import make_model
     from dsrlab.training import train_gtf
     k0, k1 = jax.random.split(key)
@@ -388,11 +389,13 @@ register_method("alrnn", _fit_plrnn, _generate_plrnn, dict(kind="alrnn", latent=
                 quick=dict(n_steps=2000), step=_step_plrnn, fast=False, family="neural")
 
 # %% ../nbs/10_bench.ipynb #ebf6093d
-def _fit_ssm(train, dt, *, key, discrete=False, progress=False, layer="lru", H=32, N=32, n_layers=2, window=64, n_steps=1000, lr=3e-3):
+def _fit_ssm(train, dt, *, key, discrete=False, progress=False, layer="lru", H=32, N=32, n_layers=2, window=64, n_steps=1000,
+             lr=3e-3):
     from dsrlab.ssm import SequenceModel, fit_forecaster
     k0, k1 = jax.random.split(key)
     model = SequenceModel(train.shape[-1], train.shape[-1], H, n_layers, layer, N, skip=True, key=k0)
-    return fit_forecaster(model, np.asarray(train, np.float32), window=window, n_steps=n_steps, lr=lr, key=k1, progress=progress)[0]
+    return fit_forecaster(model, np.asarray(train, np.float32), window=window, n_steps=n_steps, lr=lr, key=k1,
+                          progress=progress)[0]
 
 
 def _generate_ssm(fitted, context, n_steps):
@@ -406,8 +409,8 @@ register_method("mamba", _fit_ssm, _generate_ssm, dict(layer="mamba", H=32, N=16
                 quick=dict(n_steps=300), context=50, fast=False, family="neural")
 
 # %% ../nbs/10_bench.ipynb #3b9a6267
-def _fit_flow(train, dt, *, key, discrete=False, progress=False, width=128, depth=2, euler_steps=8, n_steps=2000, batch_size=256,
-              learning_rate=1e-3):
+def _fit_flow(train, dt, *, key, discrete=False, progress=False, width=128, depth=2, euler_steps=8, n_steps=2000,
+              batch_size=256, learning_rate=1e-3):
     from dsrlab.flows import fit_transition
     k0, k1 = jax.random.split(key)
     model, _ = fit_transition(np.asarray(train, np.float32), width=width, depth=depth, euler_steps=euler_steps, key=k0,
@@ -535,8 +538,8 @@ def evaluate_method(
     "Fits `method` on the training data, generates from each test context and scores the forecasts."
     p, dt = protocol, data["dt"]
     t0 = time.perf_counter()
-    bar = {"progress": True} if progress and "progress" in inspect.signature(method.fit).parameters else {}
-    fitted = method.fit(data["train"], dt, key=key, discrete=data["is_map"], **bar, **hyper)
+    shows = {"progress": True} if progress and "progress" in inspect.signature(method.fit).parameters else {}
+    fitted = method.fit(data["train"], dt, key=key, discrete=data["is_map"], **shows, **hyper)
     jax.block_until_ready(jax.tree_util.tree_leaves(eqx.filter(fitted, eqx.is_array)))
     fit_time = time.perf_counter() - t0
     t0 = time.perf_counter()
