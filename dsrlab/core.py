@@ -5,20 +5,18 @@
 # %% ../nbs/00_core.ipynb #ce3d963a
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 
 import jax
-
-jax.config.update("jax_enable_x64", True)
-
 import equinox as eqx
 import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
 # %% auto #0
-__all__ = ['InputError', 'check_positive', 'check_int', 'as_array', 'as_trajectory', 'as_batch', 'check_time_grid',
+__all__ = ['InputError', 'x64', 'check_positive', 'check_int', 'as_array', 'as_trajectory', 'as_batch', 'check_time_grid',
            'Standardizer', 'standardize', 'delay_embed', 'train_test_split', 'sample_subsequences']
 
 # %% ../nbs/00_core.ipynb #4091abdf
@@ -35,6 +33,18 @@ def _describe(x) -> str:
     if hasattr(x, "shape") and hasattr(x, "dtype"):
         return f"an array of shape {tuple(x.shape)} and dtype {x.dtype}"
     return f"{type(x).__name__} {x!r}"[:120]
+
+# %% ../nbs/00_core.ipynb #a3175936
+def x64(fn=None):
+    "A context that computes in float64 while it is open, or, used as `@x64`, a function that always does."
+    if fn is None:
+        return jax.enable_x64(True)
+
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        with jax.enable_x64(True):
+            return fn(*args, **kwargs)
+    return wrapped
 
 # %% ../nbs/00_core.ipynb #6a490eea
 def check_positive(
@@ -148,7 +158,7 @@ def check_time_grid(
     rtol: float = 1e-4,  # allowed relative deviation of each step from the mean step
 ) -> float:
     "The uniform step `dt` of the time stamps `t`, or an `InputError`."
-    t = np.asarray(as_array(t, name, ndim=1, min_length=2, dtype=jnp.float64))
+    t = np.asarray(_checked(t, name, (1,), None, 2, np.float64), np.float64)   # on the host, in float64
     steps = np.diff(t)
     if np.any(steps <= 0):
         _fail(name, "strictly increasing", f"a step of {steps.min():.3g} at index {int(np.argmin(steps))}")
