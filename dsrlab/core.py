@@ -5,19 +5,31 @@
 # %% ../nbs/00_core.ipynb #ce3d963a
 from __future__ import annotations
 
+import abc
+import dataclasses
 import functools
+import hashlib
+import inspect
+import io
+import json
 import math
 import numbers
+import os
+from pathlib import Path
+from typing import Callable, ClassVar
 
 import jax
 import equinox as eqx
 import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float, Int, PRNGKeyArray
+from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['InputError', 'x64', 'check_positive', 'check_int', 'as_array', 'as_trajectory', 'as_batch', 'check_time_grid',
-           'Standardizer', 'standardize', 'delay_embed', 'train_test_split', 'sample_subsequences']
+           'Standardizer', 'standardize', 'delay_embed', 'train_test_split', 'sample_subsequences', 'as_trajectories',
+           'check_dt', 'fitted', 'NotFittedError', 'Reconstructor', 'load', 'Windows', 'NonFiniteLossError',
+           'train_loop']
 
 # %% ../nbs/00_core.ipynb #4091abdf
 class InputError(ValueError):
@@ -254,3 +266,417 @@ def sample_subsequences(
     length, batch_size = check_int(length, "length"), check_int(batch_size, "batch_size")
     data = as_batch(data, "data", min_length=length, dtype=None)
     return _sample_windows(data, length, batch_size, key)
+
+# %% ../nbs/00_core.ipynb #a5f3ca70
+def as_trajectories(
+    data,                    # one trajectory (T, D), a batch (B, T, D) or a list of trajectories (T_i, D) of any lengths
+    name: str = "data",      # the argument's name, for the error message
+    dim: int | None = None,  # required state dimension
+    min_length: int = 2,     # smallest allowed number of time steps per trajectory
+    dtype=jnp.float32,       # dtype of the results; None keeps a floating input's dtype
+) -> list[Float[Array, "T D"]]:
+    "The trajectories in `data` as a list of checked `(T_i, D)` JAX arrays of one state dimension."
+    if isinstance(data, (list, tuple)) and data and all(hasattr(d, "shape") for d in data):
+        out = [as_trajectory(d, f"{name}[{i}]", dim, min_length, dtype) for i, d in enumerate(data)]
+        dims = {int(d.shape[-1]) for d in out}
+        if len(dims) > 1:
+            _fail(name, "trajectories of one state dimension", f"dimensions {sorted(dims)}")
+        return out
+    if isinstance(data, (list, tuple)) and not data:
+        _fail(name, "at least one trajectory", "an empty list")
+    arr = _checked(data, name, (1, 2, 3), dim, min_length, dtype)
+    arr = arr[:, None] if arr.ndim == 1 else arr
+    return [_to_jax(a, dtype) for a in (arr if arr.ndim == 3 else [arr])]
+
+# %% ../nbs/00_core.ipynb #151d641c
+def check_dt(
+    dt,                   # the sampling step: a positive number for a flow, None for a map
+    allow_map: bool = True,  # may `dt` be None (a map, iterated in steps)?
+    name: str = "dt",     # the argument's name, for the error message
+) -> float | None:
+    "`dt` as a positive float, or None for a map where maps are allowed; else an `InputError`."
+    if dt is None:
+        if not allow_map:
+            _fail(name, "a positive sampling step (this method needs a flow sampled at uniform dt)", "None")
+        return None
+    if isinstance(dt, str):
+        _fail(name, "a positive number (or None for a map)", _describe(dt))
+    return check_positive(dt, name)
+
+# %% ../nbs/00_core.ipynb #aa22764a
+def _check_key(key) -> None:
+    "An `InputError` unless `key` is a JAX PRNG key (new-style `jax.random.key` or legacy uint32 pair)."
+    if isinstance(key, jax.Array) and (jnp.issubdtype(key.dtype, jax.dtypes.prng_key) and key.ndim == 0
+                                       or key.dtype == jnp.uint32 and key.shape == (2,)):
+        return
+    _fail("key", "a JAX random key (jax.random.key(seed))", _describe(key))
+
+
+def fitted(**kwargs):
+    "A field that `fit` sets (None before): not a hyperparameter, saved as arrays, not as JSON."
+    return eqx.field(default=None, metadata={"fitted": True}, **kwargs)
+
+
+# %% ../nbs/00_core.ipynb #aec42d13
+class NotFittedError(InputError):
+    "A method was asked to generate before it was fitted."
+
+
+class Reconstructor(eqx.Module):
+    """The interface every reconstruction method implements: `fit` learns from trajectories, `generate` continues one.
+
+    Subclasses keep their hyperparameters as fields named like their constructor's arguments, and
+    implement `_fit(trajectories, dt, key)` and `_generate(context, n_steps, key)`; the public methods
+    check the input first, so every method refuses bad input the same way, before anything compiles."""
+    context_length: ClassVar[int] = 1               # rows of context `generate` needs at least
+    kinds: ClassVar[tuple] = ("flow", "map")        # the kinds of system it applies to (a map has dt=None)
+
+    def fit(
+        self,
+        data,                      # one trajectory (T, D), a batch (B, T, D) or a list of trajectories
+        dt: float | None,          # the sampling step; None for a map
+        *,
+        key: PRNGKeyArray,         # randomness of the fit (initialisation, batches); deterministic methods ignore it
+    ) -> "Reconstructor":
+        "A fitted copy of this estimator (which is left unchanged)."
+        dt = check_dt(dt, allow_map="map" in self.kinds)
+        if dt is not None and "flow" not in self.kinds:
+            _fail("dt", f"None: {type(self).__name__} learns maps", dt)
+        trajectories = as_trajectories(data, "data", min_length=self._min_length())
+        _check_key(key)
+        return self._fit(trajectories, dt, key)
+
+    def generate(
+        self,
+        context,                   # observed states (T_c, D) before the forecast, oldest first
+        n_steps: int,              # number of new states
+        *,
+        key: PRNGKeyArray | None = None,  # randomness of a stochastic model; deterministic models ignore it
+    ) -> Float[Array, "n_steps D"]:
+        "The `n_steps` states after `context`: row 0 follows `context[-1]`."
+        if not self.is_fitted:
+            raise NotFittedError(f"{type(self).__name__} is not fitted: call .fit(data, dt, key=...) first; it returns the fitted model.")
+        context = as_trajectory(context, "context", dim=self.dim, min_length=max(1, self.context_length))
+        n_steps = check_int(n_steps, "n_steps")
+        if key is not None:
+            _check_key(key)
+        return self._generate(context, n_steps, key)
+
+    def step_map(
+        self,
+        context,                   # observed states (T_c, D), to start the map's state from
+    ) -> tuple[Callable, Array] | None:
+        "The model's one-step map in its own state space and a state to start it from, or None if it has none."
+        return None
+
+    @property
+    @abc.abstractmethod
+    def is_fitted(self) -> bool:
+        "Has this instance been returned by `fit`?"
+
+    @property
+    @abc.abstractmethod
+    def dim(self) -> int | None:
+        "The observed dimension D it was fitted to (None before `fit`)."
+
+    @abc.abstractmethod
+    def _fit(self, trajectories: list, dt: float | None, key: PRNGKeyArray) -> "Reconstructor":
+        "The fitted copy, from checked trajectories."
+
+    @abc.abstractmethod
+    def _generate(self, context: Array, n_steps: int, key: PRNGKeyArray | None) -> Array:
+        "`n_steps` new states after a checked context."
+
+    def _min_length(self) -> int:
+        "Shortest training trajectory the method can use."
+        return 2
+
+    def hyperparameters(self) -> dict:
+        "The constructor's arguments as this estimator holds them: `type(self)(**self.hyperparameters())` is it unar."
+        return {n: getattr(self, n) for n in _init_arguments(self)}
+
+    def save(
+        self,
+        path: str | Path,          # the file to write (replaced if it exists)
+    ) -> Path:
+        "Writes the fitted model to one file (no pickle): its class, hyperparameters, dsrlab version and arrays."
+        return _write(self, path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Reconstructor":
+        "The fitted model of this class saved in `path` (a file holding another class is refused)."
+        return load(path, cls)
+
+    def _fit_info(self) -> dict:
+        "JSON-able facts `fit` decided (the data's dimension, dt, sizes) that `_like` needs to rebuild the model."
+        return {}
+
+    def _like(self, **fit_info) -> "Reconstructor":
+        "A fitted-shaped copy of this unfitted estimator: the tree `load` fills (its array values do not matter)."
+        raise InputError(f"{type(self).__name__} cannot be loaded from a file (it does not define _like).")
+
+# %% ../nbs/00_core.ipynb #caf90e91
+def _init_arguments(obj) -> list[str]:
+    "Names of the arguments of `type(obj).__init__` except `fitted` fields (the hyperparameters of an estimator)."
+    sig = inspect.signature(type(obj).__init__)
+    skip = {f.name for f in dataclasses.fields(obj) if f.metadata.get("fitted")} if dataclasses.is_dataclass(obj) else set()
+    return [n for n, p in sig.parameters.items()
+            if n != "self" and n not in skip and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+
+def _encode(value, where: str):
+    "A JSON-able form of a hyperparameter value: numbers, strings, tuples, dicts and dsrlab modules."
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, (list, tuple)):
+        return {"tuple": [_encode(v, f"{where}[{i}]") for i, v in enumerate(value)]}
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {"dict": {k: _encode(v, f"{where}.{k}") for k, v in value.items()}}
+    if isinstance(value, eqx.Module) and type(value).__module__.split(".")[0] in ("dsrlab", "__main__"):
+        args = {n: _encode(getattr(value, n), f"{where}.{n}") for n in _init_arguments(value)}
+        return {"module": f"{type(value).__module__}:{type(value).__qualname__}", "args": args}
+    raise InputError(f"cannot save {where} = {_describe(value)}: hyperparameters must be numbers, strings, tuples, "
+                     "dicts or dsrlab modules built from such values (a Python function cannot be saved).")
+
+
+def _dsrlab_class(name: str):
+    "The class `module:qualname` from dsrlab or the user's own `__main__`; a file never makes us import other code."
+    module, _, qualname = name.partition(":")
+    if not (module.startswith("dsrlab.") or module == "__main__") or not qualname.isidentifier():
+        raise InputError(f"the file names class {name!r}, which is not a dsrlab class; refusing to load it.")
+    import importlib, sys
+    try:
+        return getattr(sys.modules["__main__"] if module == "__main__" else importlib.import_module(module), qualname)
+    except (ImportError, AttributeError, KeyError):
+        raise InputError(f"the file names class {name!r}, which is not defined here (another dsrlab version, "
+                         "or a class of your own that this session has not defined).") from None
+
+
+def _decode(value):
+    "The inverse of `_encode`."
+    if not isinstance(value, dict):
+        return value
+    if "tuple" in value:
+        return tuple(_decode(v) for v in value["tuple"])
+    if "dict" in value:
+        return {k: _decode(v) for k, v in value["dict"].items()}
+    return _dsrlab_class(value["module"])(**{k: _decode(v) for k, v in value["args"].items()})
+
+# %% ../nbs/00_core.ipynb #1693d622
+_MAGIC = b"dsrlab-model\n"
+
+
+def _version() -> str:
+    from dsrlab import __version__
+    return __version__
+
+
+def _arrays(model):
+    "The model's array leaves (typed PRNG keys as their raw data) and the rest of it."
+    return eqx.partition(model, eqx.is_array)
+
+
+def _write(self, path: str | Path) -> Path:
+    "Writes a fitted model to one file: JSON (class, hyperparameters, version, shapes) then its arrays."
+    if not self.is_fitted:
+        raise NotFittedError(f"{type(self).__name__} is not fitted: there is nothing to save yet.")
+    arrays, _ = _arrays(self)
+    leaves = [x for x in jax.tree_util.tree_leaves(arrays)]
+    if any(jnp.issubdtype(x.dtype, jax.dtypes.prng_key) for x in leaves):
+        raise InputError(f"{type(self).__name__} holds a typed PRNG key; store jax.random.key_data(key) instead.")
+    buffer = io.BytesIO()
+    eqx.tree_serialise_leaves(buffer, arrays)
+    payload = buffer.getvalue()
+    header = dict(format=1, cls=f"{type(self).__module__}:{type(self).__qualname__}", version=_version(),
+                  hyperparameters={k: _encode(v, k) for k, v in self.hyperparameters().items()},
+                  fit_info=self._fit_info(), leaves=[[list(x.shape), str(x.dtype)] for x in leaves],
+                  sha256=hashlib.sha256(payload).hexdigest())
+    blob = json.dumps(header).encode()
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(_MAGIC + len(blob).to_bytes(8, "little") + blob + payload)
+    os.replace(tmp, path)   # a crash while writing never leaves half a model under `path`
+    return path
+
+# %% ../nbs/00_core.ipynb #073e3795
+def _read(path: Path) -> tuple[dict, bytes]:
+    "The header and the array bytes of a model file, checked for corruption."
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"cannot read model file {str(path)!r}: {e.strerror}.") from None
+    bad = f"{str(path)!r} is not a dsrlab model file, or it is corrupted"
+    if not raw.startswith(_MAGIC) or len(raw) < len(_MAGIC) + 8:
+        raise InputError(f"{bad} (it does not start with the dsrlab header).")
+    n = int.from_bytes(raw[len(_MAGIC):len(_MAGIC) + 8], "little")
+    start = len(_MAGIC) + 8
+    try:
+        header = json.loads(raw[start:start + n])
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InputError(f"{bad} (its header is not readable).") from None
+    payload = raw[start + n:]
+    if not isinstance(header, dict) or hashlib.sha256(payload).hexdigest() != header.get("sha256"):
+        raise InputError(f"{bad} (its arrays do not match the checksum written with them).")
+    return header, payload
+
+
+def _check_version(saved: str, path: Path) -> None:
+    "Files load into the dsrlab release that wrote them or a later patch release of it."
+    mine = _version()
+    if saved.split(".")[:2] != mine.split(".")[:2]:
+        raise InputError(f"{str(path)!r} was written by dsrlab {saved}; this is dsrlab {mine}, whose models differ. "
+                         f"Load it with dsrlab {'.'.join(saved.split('.')[:2])}.x, or fit the model again.")
+
+
+def load(
+    path: str | Path,     # a file written by `Reconstructor.save`
+    cls: type | None = None,  # the class the file must hold (None: any dsrlab Reconstructor)
+) -> Reconstructor:
+    "The fitted model saved in `path`, rebuilt from its class, hyperparameters and arrays."
+    path = Path(path)
+    header, payload = _read(path)
+    _check_version(str(header.get("version")), path)
+    found = _dsrlab_class(str(header.get("cls")))
+    if not (isinstance(found, type) and issubclass(found, Reconstructor)):
+        raise InputError(f"{str(path)!r} holds a {header.get('cls')}, which is not a Reconstructor.")
+    if cls is not None and found is not cls:
+        raise InputError(f"{str(path)!r} holds a {found.__name__}, not a {cls.__name__}; "
+                         f"load it with dsrlab.load({str(path)!r}) or {found.__name__}.load.")
+    with x64():   # arrays come back in the dtype they were saved in
+        estimator = found(**{k: _decode(v) for k, v in header["hyperparameters"].items()})
+        arrays, static = _arrays(estimator._like(**header["fit_info"]))
+        leaves, tree = jax.tree_util.tree_flatten(arrays)
+        saved = header["leaves"]
+        if len(leaves) != len(saved):
+            raise InputError(f"{str(path)!r} holds {len(saved)} arrays where a {found.__name__} with these "
+                             f"hyperparameters has {len(leaves)}: the file does not fit its class.")
+        like = jax.tree_util.tree_unflatten(tree, [np.zeros(s, d) for s, d in saved])
+        arrays = eqx.tree_deserialise_leaves(io.BytesIO(payload), like)
+        arrays = jax.tree_util.tree_map(jnp.asarray, arrays)
+    return eqx.combine(arrays, static)
+
+# %% ../nbs/00_core.ipynb #165d660c
+class Windows(eqx.Module):
+    "Every window of `length` consecutive steps inside one trajectory of a set of trajectories, for sampling batches."
+    data: Float[Array, "N D"]        # the trajectories, concatenated
+    starts: Int[Array, " S"]         # indices into `data` at which a whole window fits inside one trajectory
+    length: int = eqx.field(static=True)  # window length in time steps
+
+    def __init__(self, trajectories: list, length: int):
+        lengths = [int(t.shape[0]) for t in trajectories]
+        if max(lengths) < length:
+            _fail("the trajectories", f"at least {length} steps long (the window length)", f"lengths {lengths}")
+        offsets = np.cumsum([0] + lengths[:-1])
+        self.starts = jnp.asarray(np.concatenate([o + np.arange(n - length + 1) for o, n in zip(offsets, lengths)
+                                                  if n >= length]), jnp.int32)
+        self.data, self.length = jnp.concatenate(trajectories), length
+
+    def sample(self, key: PRNGKeyArray, batch_size: int) -> Float[Array, "batch_size length D"]:
+        "`batch_size` windows at uniformly random start points (each possible window equally likely)."
+        s = jax.random.choice(key, self.starts, (batch_size,))
+        return jax.vmap(lambda i: jax.lax.dynamic_slice_in_dim(self.data, i, self.length))(s)
+
+# %% ../nbs/00_core.ipynb #32818ec8
+class NonFiniteLossError(FloatingPointError):
+    "Training produced a NaN or infinite loss; `.step` is where, `.state` the state before the call in which it did."
+    def __init__(self, message: str, step: int, state):
+        super().__init__(message)
+        self.step, self.state = step, state
+
+
+@eqx.filter_jit
+def _run_steps(step, state, keys):
+    "`len(keys)` applications of `step` in one `lax.scan`: the compiled unit of `train_loop`."
+    return jax.lax.scan(lambda s, k: step(s, k), state, keys)
+
+# %% ../nbs/00_core.ipynb #7d7a9191
+def _checkpointer(path, settings: dict):
+    "save(state) and load(like) for a checkpoint file, guarded by the run's settings."
+    fingerprint = json.dumps(settings, sort_keys=True, default=str)
+
+    def save(payload):
+        eqx.tree_serialise_leaves(path + ".tmp", payload)
+        with open(path + ".json.tmp", "w") as f:
+            f.write(fingerprint)
+        os.replace(path + ".tmp", path); os.replace(path + ".json.tmp", path + ".json")
+
+    def load(like):
+        try:
+            saved = Path(path + ".json").read_text()
+        except OSError:
+            saved = None
+        if saved != fingerprint:
+            raise InputError(f"checkpoint {path} was written by a run with other settings (or is incomplete); delete it "
+                             f"or train with the same settings.\n saved: {saved}\n now:   {fingerprint}")
+        return eqx.tree_deserialise_leaves(path, like)
+    return save, load
+
+
+def train_loop(
+    step: Callable,          # step(state, key) -> (state, metrics dict): one optimiser step, pure (a pytree: see below)
+    state,                   # the initial training state: a pytree of arrays (parameters, optimiser state, ...)
+    n_steps: int,            # optimiser steps in all
+    *,
+    key: PRNGKeyArray,       # randomness of the steps (batches, noise)
+    steps_per_call: int = 50,  # steps per compiled call (between progress updates, checks and checkpoints)
+    progress: bool = True,   # a tqdm bar
+    desc: str = "training",  # the bar's label
+    checkpoint: str | None = None,  # file to resume from and to save to; None: no checkpoints
+    checkpoint_every: int | None = None,  # steps between checkpoints (None: only on interrupt, at stop_at and at the end)
+    settings: dict | None = None,  # what a checkpoint must have been written with to be resumed (hyperparameters)
+    callback: Callable | None = None,  # callback(step_done, state) -> state, on the host after each call
+    stop_at: int | None = None,  # stop after this many steps, as if interrupted (the checkpoint resumes from there)
+) -> tuple[object, dict]:
+    "The state after `n_steps` steps of `step` and the history of each metric (an array per metric, one row per step)."
+    n_steps, spc = check_int(n_steps, "n_steps"), check_int(steps_per_call, "steps_per_call")
+    end = n_steps if stop_at is None else min(n_steps, check_int(stop_at, "stop_at", 0))
+    _check_key(key)
+    keys = lambda at, n: jax.random.split(jax.random.fold_in(key, at), n)   # the same keys on resume
+    shapes = jax.eval_shape(lambda s: _run_steps(step, s, keys(0, 1))[1], state)
+    history = {k: np.full((n_steps,) + v.shape[1:], np.nan, np.float32) for k, v in shapes.items()}
+    if "loss" not in history:
+        raise InputError(f"step must return a metrics dict with a 'loss' entry; got {sorted(history)}.")
+    payload = {"state": state, "history": history, "done": np.zeros((), np.int64)}
+    if checkpoint is not None:
+        save, restore = _checkpointer(str(checkpoint), {"n_steps": n_steps, **(settings or {})})
+        if os.path.exists(checkpoint):
+            payload = restore(payload)
+    done = int(payload["done"])
+    state, history = payload["state"], {k: np.asarray(v) for k, v in payload["history"].items()}
+    bar = tqdm(total=n_steps, initial=done, desc=desc, disable=not progress, leave=False)
+    try:
+        while done < end:
+            n = min(spc, end - done)
+            new_state, metrics = _run_steps(step, state, keys(done, n))
+            metrics = {k: np.asarray(v) for k, v in metrics.items()}
+            loss = metrics["loss"].reshape(n, -1)
+            if not np.all(np.isfinite(loss)):
+                bad = done + int(np.argmax(~np.isfinite(loss).all(1))) + 1
+                if checkpoint is not None:
+                    save({"state": state, "history": history, "done": np.asarray(done, np.int64)})
+                where = f"; the last finite state (step {done}) is in {checkpoint}" if checkpoint is not None else ""
+                raise NonFiniteLossError(
+                    f"{desc}: the loss became {loss[bad - done - 1][~np.isfinite(loss[bad - done - 1])][0]} at step {bad} "
+                    f"of {n_steps}{where}. Standardise the data, lower the learning rate or clip gradients.", bad, state)
+            for k, v in metrics.items():
+                history[k][done:done + n] = v
+            state, done = new_state, done + n
+            if callback is not None:
+                state = callback(done, state)
+            if checkpoint is not None and checkpoint_every and done % checkpoint_every < n:
+                save({"state": state, "history": history, "done": np.asarray(done, np.int64)})
+            bar.set_postfix(loss=f"{float(np.nanmean(loss[-1])):.4g}")
+            bar.update(n)
+    except KeyboardInterrupt:   # Ctrl-C: keep what was learned, then stop as the user asked
+        if checkpoint is not None:
+            save({"state": state, "history": history, "done": np.asarray(done, np.int64)})
+        raise
+    finally:
+        bar.close()
+    if checkpoint is not None:
+        save({"state": state, "history": history, "done": np.asarray(done, np.int64)})
+    return state, history
