@@ -28,8 +28,8 @@ from tqdm.auto import tqdm
 # %% auto #0
 __all__ = ['InputError', 'x64', 'check_positive', 'check_int', 'as_array', 'as_trajectory', 'as_batch', 'check_time_grid',
            'Standardizer', 'standardize', 'delay_embed', 'train_test_split', 'sample_subsequences', 'as_trajectories',
-           'check_dt', 'fitted', 'NotFittedError', 'Reconstructor', 'load', 'Windows', 'NonFiniteLossError',
-           'train_loop']
+           'check_dt', 'require_key', 'fitted', 'NotFittedError', 'Reconstructor', 'load', 'Windows',
+           'NonFiniteLossError', 'train_loop']
 
 # %% ../nbs/00_core.ipynb #4091abdf
 class InputError(ValueError):
@@ -312,6 +312,14 @@ def _check_key(key) -> None:
     _fail("key", "a JAX random key (jax.random.key(seed))", _describe(key))
 
 
+def require_key(key, who: str) -> PRNGKeyArray:
+    "`key`, or an `InputError` saying that `who` is random and needs one."
+    if key is None:
+        raise InputError(f"{who} is random: pass key=jax.random.key(seed) (any integer seed) to make it reproducible.")
+    _check_key(key)
+    return key
+
+
 def fitted(**kwargs):
     "A field that `fit` sets (None before): not a hyperparameter, saved as arrays, not as JSON."
     return eqx.field(default=None, metadata={"fitted": True}, **kwargs)
@@ -336,14 +344,15 @@ class Reconstructor(eqx.Module):
         data,                      # one trajectory (T, D), a batch (B, T, D) or a list of trajectories
         dt: float | None,          # the sampling step; None for a map
         *,
-        key: PRNGKeyArray,         # randomness of the fit (initialisation, batches); deterministic methods ignore it
+        key: PRNGKeyArray | None = None,  # randomness of the fit (initialisation, batches); a method that uses it requires it
     ) -> "Reconstructor":
         "A fitted copy of this estimator (which is left unchanged)."
         dt = check_dt(dt, allow_map="map" in self.kinds)
         if dt is not None and "flow" not in self.kinds:
             _fail("dt", f"None: {type(self).__name__} learns maps", dt)
         trajectories = as_trajectories(data, "data", min_length=self._min_length())
-        _check_key(key)
+        if key is not None:
+            _check_key(key)
         return self._fit(trajectories, dt, key)
 
     def generate(
