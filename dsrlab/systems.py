@@ -20,7 +20,7 @@ import numpy as np
 from jax import lax
 from jaxtyping import Array, Float, PRNGKeyArray
 
-from .core import InputError, as_array, check_int, check_positive
+from .core import InputError, as_array, check_int, check_positive, x64
 
 # %% auto #0
 __all__ = ['DYSTS', 'SYSTEMS', 'DYSTS_NAMES', 'DYSTS_PARAM_NAMES', 'SystemSpec', 'System', 'Flow', 'Map', 'DelaySystem',
@@ -528,6 +528,11 @@ def _check_real(value, name: str) -> float:
     return float(value)
 
 
+def _native(params: dict) -> dict:
+    "The float64 parameters as they are where float64 is on, as float32 where it is off (so they mix with float32 states silently)."
+    return {k: v.astype(jax.dtypes.canonicalize_dtype(v.dtype)) for k, v in params.items()}
+
+
 def _add_observation_noise(xs, level, key):
     "`xs` (B, T, D) plus Gaussian noise of std `level` times each coordinate's std along time."
     std = jnp.std(xs, axis=1, keepdims=True)
@@ -568,6 +573,7 @@ class System(eqx.Module):
             return self.period / check_positive(pts_per_period, "pts_per_period")
         return self.dt if dt is None else check_positive(dt, "dt")
 
+    @x64
     def trajectories(
         self,
         x0s,                         # initial conditions, (B, D)
@@ -604,6 +610,7 @@ class System(eqx.Module):
             xs = _add_observation_noise(xs, obs_noise, k_obs)
         return xs.astype(dtype)
 
+    @x64
     def trajectory(
         self,
         n_steps: int,              # number of samples T
@@ -648,7 +655,7 @@ class Flow(System):
 
     def rhs(self, t, x: Float[Array, " D"], args=None) -> Float[Array, " D"]:
         "The vector field at state `x` (autonomous: `t` and `args` are unused)."
-        return self.fn(x, self.params)
+        return self.fn(x, _native(self.params))
 
     def _simulate(self, x0s, n_steps, dt, transient, dyn_noise, key, *, rtol=1e-7, atol=1e-9, solver=None,
                   max_steps=None, sde_substeps=4):
@@ -680,7 +687,7 @@ class Map(System):
 
     def step(self, x: Float[Array, " D"]) -> Float[Array, " D"]:
         "The state after one iteration."
-        return self.fn(x, self.params)
+        return self.fn(x, _native(self.params))
 
     def _check_dt(self, dt, pts_per_period) -> float:
         if pts_per_period is not None or (dt is not None and float(check_positive(dt, "dt")) != 1.0):
@@ -723,7 +730,7 @@ class DelaySystem(System):
 
     def rhs(self, t, x: Float[Array, " D"], x_tau: Float[Array, " D"], args=None) -> Float[Array, " D"]:
         "The vector field, given the present and the delayed state."
-        return self.fn(x, x_tau, self.params)
+        return self.fn(x, x_tau, _native(self.params))
 
     def _simulate(self, x0s, n_steps, dt, transient, dyn_noise, key, *, h_max=0.1):
         if dyn_noise:
@@ -757,6 +764,7 @@ def _spec(name) -> SystemSpec:
     return SYSTEMS[key]
 
 
+@x64
 def get_system(
     name: str,   # a name from `list_systems()`
     **params,
@@ -822,6 +830,7 @@ def _benettin(step, x0, n_steps, transient, k):
     return lax.scan(body, (x, Q0, jnp.zeros(k, x0.dtype)), None, length=n_steps)[0][2]
 
 
+@x64
 def lyapunov_spectrum(
     system_or_step_fn,            # a `Flow`, a `Map`, or a step function z -> z' on 1-D arrays
     x0: np.ndarray | None = None,  # initial state (D,); default the system's x0 (required for a step function)
