@@ -6,8 +6,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
-import os
 from typing import Callable, NamedTuple
 
 import equinox as eqx
@@ -18,13 +16,11 @@ import optax
 import plotly.graph_objects as go
 from jaxtyping import Array, Float, PRNGKeyArray
 from plotly.subplots import make_subplots
-from tqdm.auto import tqdm
 
-from .core import InputError, as_batch, check_int, check_positive
+from .core import (InputError, Reconstructor, Windows, as_trajectories, check_int, check_positive, fitted, require_key,
+                         train_loop, x64)
 from .metrics import power_spectrum_distance, state_space_divergence
-from .plrnn import ALRNN, AbstractPLRNN, ObservedModel, ShallowPLRNN
-
-
+from .plrnn import ALRNN, AbstractPLRNN, ObservedModel, ShallowPLRNN, make_model
 
 # %% auto #0
 __all__ = ['forced_rollout', 'jacobian_product_bound', 'optimal_alpha', 'TrainConfig', 'manifold_attractor_regularization',
@@ -138,22 +134,13 @@ def _loss(params, static, x, alpha, cfg: TrainConfig):
     return mse + reg, mse
 
 
-def _sample(data, cfg: TrainConfig, key):
-    B, T, N = data.shape
-    k1, k2, k3 = jax.random.split(key, 3)
-    which = jax.random.randint(k1, (cfg.batch_size,), 0, B)
-    start = jax.random.randint(k2, (cfg.batch_size,), 0, T - cfg.seq_len + 1)
-    x = jax.vmap(lambda b, s: jax.lax.dynamic_slice(data[b], (s, 0), (cfg.seq_len, N)))(which, start)
-    if cfg.noise > 0:
-        x = x + cfg.noise * jax.random.normal(k3, x.shape, x.dtype)
-    return x
-
-
-def _one_step(carry, static, data, cfg: TrainConfig):
+def _member_step(member, step, static, windows: Windows, cfg: TrainConfig):
     "One optimiser step of one model: sample a batch, update alpha (adaptive GTF), take a gradient step."
-    params, opt_state, alpha, key, step = carry
-    key, k_batch = jax.random.split(key)
-    x = _sample(data, cfg, k_batch)
+    params, opt_state, alpha = member["params"], member["opt_state"], member["alpha"]
+    key, k_batch, k_noise = jax.random.split(jax.random.wrap_key_data(member["key"]), 3)
+    x = windows.sample(k_batch, cfg.batch_size)
+    if cfg.noise > 0:
+        x = x + cfg.noise * jax.random.normal(k_noise, x.shape, x.dtype)
     if cfg.tau is None and cfg.alpha is None:
         def update(a):
             a_star = optimal_alpha(jacobian_product_bound(eqx.combine(params, static), x[:, 1:]))
@@ -162,18 +149,19 @@ def _one_step(carry, static, data, cfg: TrainConfig):
     a_used = alpha if cfg.tau is None else jnp.ones_like(alpha)
     (_, mse), grads = jax.value_and_grad(_loss, has_aux=True)(params, static, x, jax.lax.stop_gradient(a_used), cfg)
     updates, opt_state = _optimizer(cfg).update(grads, opt_state, params)
-    params = eqx.apply_updates(params, updates)
-    return (params, opt_state, alpha, key, step + 1), (mse, alpha)
+    member = dict(params=eqx.apply_updates(params, updates), opt_state=opt_state, alpha=alpha, key=jax.random.key_data(key))
+    return member, {"loss": mse, "alpha": alpha}
 
 
-@eqx.filter_jit
-def _run_chunk(carry, static, data, cfg: TrainConfig, n: int, ensemble: bool):
-    "`n` optimiser steps in one lax.scan; an ensemble is vmapped over its leading axis."
-    def one(c):
-        return _one_step(c, static, data, cfg)
-    if ensemble:
-        one = jax.vmap(one, in_axes=((0, 0, 0, 0, None),), out_axes=((0, 0, 0, 0, None), 0))
-    return jax.lax.scan(lambda c, _: one(c), carry, None, length=n)
+def _teacher_forcing_step(static, windows: Windows, cfg: TrainConfig, ensemble: bool, state: dict, key):
+    """The step `train_loop` runs: one optimiser step of the model, or of every member of an ensemble (`vmap`).
+
+    Each member draws its batches from its own key, kept in the state (so a member of an ensemble trains exactly
+    as it would alone with that key); the loop's `key` is not needed. The step counter is shared: under `vmap`,
+    the adaptive-alpha `cond` stays a branch instead of computing both sides."""
+    one = lambda member: _member_step(member, state["step"], static, windows, cfg)
+    member, metrics = (jax.vmap(one) if ensemble else one)(state["member"])
+    return {**state, "member": member, "step": state["step"] + 1}, metrics
 
 # %% ../nbs/08_training.ipynb #f9b09bb6
 class TrainResult(NamedTuple):
@@ -189,13 +177,23 @@ def _check_alpha(a, name):
     return a
 
 
-def _evaluate(model, data_np, n_eval, ensemble, n_members):
+def _training_data(data, dim: int, seq_len: int) -> list:
+    "The checked trajectories: one (T, N), a batch (B, T, N) or a list of (T_i, N); windows need one at least seq_len long."
+    trajectories = as_trajectories(data, "data", dim=dim, min_length=2)
+    longest = max(int(t.shape[0]) for t in trajectories)
+    if longest < seq_len:
+        what = f"{longest}" if len(trajectories) == 1 else f"{longest} (the longest of {len(trajectories)} trajectories)"
+        raise InputError(f"data must be at least {seq_len} time steps long; got {what} (a window of seq_len = {seq_len} "
+                         "steps must fit inside one trajectory).")
+    return trajectories
+
+
+def _evaluate(model, x_true, ensemble, n_members):
     "D_stsp and D_H of each member's free-running trajectory from the first data point, against the data."
-    x_true = data_np[0, :n_eval]
     out = []
     for i in range(n_members):
         m = jax.tree_util.tree_map(lambda a: a[i], model) if ensemble else model
-        x_gen = np.asarray(m.generate(jnp.asarray(x_true[0]), n_eval), np.float64)
+        x_gen = np.asarray(m.generate(jnp.asarray(x_true[0]), len(x_true)), np.float64)
         try:
             out.append((float(state_space_divergence(x_true, x_gen)), float(power_spectrum_distance(x_true, x_gen))))
         except InputError:  # a diverged or constant orbit has no density or spectrum to compare
@@ -211,28 +209,54 @@ def _select(better, new, old, ensemble):
     return jax.tree_util.tree_map(one, old, new)
 
 
+def _evaluation(static, x_eval, eval_every, keep_best, ensemble, n_members, shape):
+    "The `train_loop` callback: every `eval_every` steps, D_stsp and D_H into the state, and the best parameters so far."
+    def callback(done, state):
+        if done % eval_every:
+            return state
+        ev = _evaluate(eqx.combine(state["member"]["params"], static), x_eval, ensemble, n_members)
+        i = done // eval_every - 1
+        e = {k: np.array(v) for k, v in state["eval"].items() if k != "best_params"}
+        e["eval_step"][i] = done
+        e["state_space_divergence"][i] = ev[:, 0].reshape(shape)
+        e["power_spectrum_distance"][i] = ev[:, 1].reshape(shape)
+        score = np.where(np.isnan(ev[:, 0]), np.inf, ev[:, 0])
+        better = score < e["best_score"].reshape(-1)
+        e["best_score"] = np.where(better, score, e["best_score"].reshape(-1)).reshape(shape).astype(np.float32)
+        if keep_best:   # the lowest-D_stsp parameters so far, per member
+            e["best_params"] = _select(better, state["member"]["params"], state["eval"]["best_params"], ensemble)
+        return {**state, "eval": e}
+    return callback
+
+
 def _train(model, data, cfg: TrainConfig, *, key, ensemble, eval_every, eval_length, checkpoint, checkpoint_every,
            stop_at, progress, desc, keep_best=False):
     # --- validation on the host, before anything compiles
     if not isinstance(model, ObservedModel):
         raise InputError(f"model must be an ObservedModel (dsrlab.plrnn.make_model); got {type(model).__name__}.")
     n_steps, seq_len = check_int(cfg.n_steps, "n_steps"), check_int(cfg.seq_len, "seq_len", minimum=2)
-    check_int(cfg.batch_size, "batch_size")
     spc = check_int(cfg.steps_per_call, "steps_per_call")
-    data = as_batch(data, "data", dim=model.obs_dim, min_length=seq_len, dtype=jnp.float32)
-    lr0, lr1 = (check_positive(v, "lr") for v in cfg.lr)
-    check_positive(cfg.noise, "noise", allow_zero=True)
-    check_positive(cfg.clip_norm, "clip_norm", allow_zero=True)
-    check_positive(cfg.mar_weight, "mar_weight", allow_zero=True)
+    trajectories = _training_data(data, model.obs_dim, seq_len)
+    if len(cfg.lr) != 2:
+        raise InputError(f"lr must be a pair (first, last learning rate); got {cfg.lr!r}.")
+    lr = tuple(check_positive(v, "lr") for v in cfg.lr)
     mar_units = check_int(cfg.mar_units, "mar_units", minimum=0)
     if mar_units > model.latent.latent_dim:
         raise InputError(f"mar_units must be <= M = {model.latent.latent_dim} (the latent dimension); got {mar_units}.")
+    checked = dict(n_steps=n_steps, seq_len=seq_len, batch_size=check_int(cfg.batch_size, "batch_size"), lr=lr,
+                   noise=check_positive(cfg.noise, "noise", allow_zero=True),
+                   clip_norm=check_positive(cfg.clip_norm, "clip_norm", allow_zero=True),
+                   reg_latent=check_positive(cfg.reg_latent, "reg_latent", allow_zero=True),
+                   mar_weight=check_positive(cfg.mar_weight, "mar_weight", allow_zero=True), mar_units=mar_units,
+                   steps_per_call=spc)
     if cfg.tau is not None:
-        check_int(cfg.tau, "tau")
+        checked["tau"] = check_int(cfg.tau, "tau")
     elif cfg.alpha is not None:
-        _check_alpha(cfg.alpha, "alpha")
+        checked["alpha"] = _check_alpha(cfg.alpha, "alpha")
     else:
-        _check_alpha(cfg.alpha0, "alpha0"); _check_alpha(cfg.alpha_decay, "alpha_decay"); check_int(cfg.alpha_every, "alpha_every")
+        checked.update(alpha0=_check_alpha(cfg.alpha0, "alpha0"), alpha_decay=_check_alpha(cfg.alpha_decay, "alpha_decay"),
+                       alpha_every=check_int(cfg.alpha_every, "alpha_every"))
+    cfg = dataclasses.replace(cfg, **checked)   # plain Python numbers: a JAX scalar would not hash as a static argument
     eval_every = 0 if eval_every is None else check_int(eval_every, "eval_every", minimum=0)
     for name, v in (("eval_every", eval_every), ("checkpoint_every", checkpoint_every or 0), ("stop_at", stop_at or 0)):
         if v % spc:
@@ -240,97 +264,59 @@ def _train(model, data, cfg: TrainConfig, *, key, ensemble, eval_every, eval_len
     eval_length = check_int(eval_length, "eval_length", minimum=2)
     if keep_best and not eval_every:
         raise InputError("keep_best=True needs eval_every (the steps at which D_stsp is evaluated); got eval_every=None.")
-    if eval_every and data.shape[1] < eval_length:
-        raise InputError(f"data must be at least eval_length = {eval_length} steps long for the metrics; got {data.shape[1]}.")
+    longest = max(trajectories, key=len)
+    if eval_every and len(longest) < eval_length:
+        raise InputError(f"data must be at least eval_length = {eval_length} steps long for the metrics; got {len(longest)}.")
     leaves = [x for x in jax.tree_util.tree_leaves(model) if eqx.is_array(x)]
     n_members = int(leaves[0].shape[0]) if ensemble else 1
     if ensemble and any(x.ndim == 0 or x.shape[0] != n_members for x in leaves):
         raise InputError("model must have a leading ensemble axis on every array when ensemble=True (see make_ensemble).")
+    require_key(key, "train_gtf" if cfg.tau is None else "train_stf")
 
-    # --- state
+    # --- the state train_loop carries, the step it runs, and the evaluation it calls back
     params, static = eqx.partition(model, eqx.is_inexact_array)
     opt = _optimizer(cfg)
-    opt_state = eqx.filter_vmap(opt.init)(params) if ensemble else opt.init(params)
-    a0 = cfg.alpha if cfg.alpha is not None else (cfg.alpha0 if cfg.tau is None else 1.0)
     shape = (n_members,) if ensemble else ()
-    alpha = jnp.full(shape, a0, jnp.float32)
-    keys = jax.random.split(key, n_members) if ensemble else key
-    n_evals = n_steps // eval_every if eval_every else 0
-    hist = {"loss": np.full((n_steps,) + shape, np.nan, np.float32), "alpha": np.full((n_steps,) + shape, np.nan, np.float32),
-            "eval_step": np.full((n_evals,), -1, np.int64), "state_space_divergence": np.full((n_evals,) + shape, np.nan),
-            "power_spectrum_distance": np.full((n_evals,) + shape, np.nan)}
-    state = {"params": params, "opt_state": opt_state, "alpha": alpha, "key": jax.random.key_data(keys),
-             "step": np.zeros((), np.int64), "history": hist,
-             "best_params": params, "best_score": np.full(shape, np.inf)}
-    fingerprint = json.dumps({"config": dataclasses.asdict(cfg), "ensemble": bool(ensemble), "members": n_members,
-                              "eval_every": eval_every, "eval_length": eval_length, "keep_best": bool(keep_best)}, sort_keys=True, default=str)
-    if checkpoint is not None and os.path.exists(checkpoint):
-        with open(checkpoint + ".json") as f:
-            saved = f.read()
-        if saved != fingerprint:
-            raise InputError(f"checkpoint {checkpoint} was written by a run with other settings; "
-                             f"delete it or train with the same settings.\n saved: {saved}\n now:   {fingerprint}")
-        state = eqx.tree_deserialise_leaves(checkpoint, state)
-        state["history"] = {k: np.asarray(v) for k, v in state["history"].items()}
-        state["best_score"] = np.asarray(state["best_score"])
-
-    def save():
-        if checkpoint is None:
-            return
-        eqx.tree_serialise_leaves(checkpoint + ".tmp", state)
-        os.replace(checkpoint + ".tmp", checkpoint)
-        with open(checkpoint + ".json", "w") as f:
-            f.write(fingerprint)
-
-    data_np = np.asarray(data)
-    step = int(state["step"])
-    end = n_steps if stop_at is None else min(n_steps, int(stop_at))
-    bar = tqdm(total=n_steps, initial=step, desc=desc, disable=not progress)
-    try:
-        while step < end:
-            n = min(spc, end - step)
-            carry = (state["params"], state["opt_state"], state["alpha"], jax.random.wrap_key_data(state["key"]),
-                     jnp.asarray(step, jnp.int32))
-            carry, (losses, alphas) = _run_chunk(carry, static, data, cfg, n, ensemble)
-            params_, opt_state_, alpha_, key_, _ = carry
-            state.update(params=params_, opt_state=opt_state_, alpha=alpha_, key=jax.random.key_data(key_))
-            state["history"]["loss"][step:step + n] = np.asarray(losses)
-            state["history"]["alpha"][step:step + n] = np.asarray(alphas)
-            step += n
-            state["step"] = np.asarray(step, np.int64)
-            if eval_every and step % eval_every == 0:
-                i = step // eval_every - 1
-                ev = _evaluate(eqx.combine(state["params"], static), data_np, eval_length, ensemble, n_members)
-                state["history"]["eval_step"][i] = step
-                state["history"]["state_space_divergence"][i] = ev[:, 0] if ensemble else ev[0, 0]
-                state["history"]["power_spectrum_distance"][i] = ev[:, 1] if ensemble else ev[0, 1]
-                score = np.where(np.isnan(ev[:, 0]), np.inf, ev[:, 0])
-                better = score < state["best_score"].reshape(-1)
-                if np.any(better):  # the lowest-D_stsp parameters so far, per member
-                    state["best_params"] = _select(better, state["params"], state["best_params"], ensemble)
-                    state["best_score"] = np.where(better, score, state["best_score"].reshape(-1)).reshape(shape)
-            if checkpoint_every and step % checkpoint_every == 0:
-                save()
-            l_now = np.nanmean(np.asarray(losses)[-min(n, 10):])
-            bar.set_postfix(loss=f"{l_now:.4g}", alpha=f"{float(np.mean(np.asarray(alphas)[-1])):.3f}")
-            bar.update(n)
-    except KeyboardInterrupt:
-        save()
-        bar.close()
-        raise
-    bar.close()
-    if stop_at is not None and checkpoint is not None:
-        save()
-    h = dict(state["history"])
-    h["step"] = np.arange(1, n_steps + 1)
-    h["best_state_space_divergence"] = state["best_score"]
-    final = state["best_params"] if keep_best and np.any(np.isfinite(state["best_score"])) else state["params"]
+    a0 = cfg.alpha if cfg.alpha is not None else (cfg.alpha0 if cfg.tau is None else 1.0)
+    member = dict(params=params, opt_state=eqx.filter_vmap(opt.init)(params) if ensemble else opt.init(params),
+                  alpha=jnp.full(shape, a0, jnp.float32),
+                  key=jax.random.key_data(jax.random.split(key, n_members) if ensemble else key))
+    state = {"member": member, "step": jnp.zeros((), jnp.int32)}
+    callback = None
+    if eval_every:
+        n_evals = n_steps // eval_every
+        state["eval"] = {"eval_step": np.full((n_evals,), -1, np.int32), "best_score": np.full(shape, np.inf, np.float32),
+                         "state_space_divergence": np.full((n_evals,) + shape, np.nan, np.float32),
+                         "power_spectrum_distance": np.full((n_evals,) + shape, np.nan, np.float32)}
+        if keep_best:
+            state["eval"]["best_params"] = params
+        callback = _evaluation(static, np.asarray(longest[:eval_length]), eval_every, keep_best, ensemble, n_members, shape)
+    step = jax.tree_util.Partial(_teacher_forcing_step, static, Windows(trajectories, seq_len), cfg, bool(ensemble))
+    settings = {"config": dataclasses.asdict(cfg), "ensemble": bool(ensemble), "members": n_members,
+                "eval_every": eval_every, "eval_length": eval_length, "keep_best": bool(keep_best)}
+    state, history = train_loop(step, state, n_steps, key=key, steps_per_call=spc, progress=progress, desc=desc,
+                                checkpoint=checkpoint, checkpoint_every=checkpoint_every, settings=settings,
+                                callback=callback, stop_at=stop_at)
+    h = {"loss": history["loss"], "alpha": history["alpha"], "step": np.arange(1, n_steps + 1)}
+    ev = state.get("eval", {})
+    h["eval_step"] = np.asarray(ev.get("eval_step", np.zeros(0, np.int32)), np.int64)
+    for k in ("state_space_divergence", "power_spectrum_distance"):
+        h[k] = np.asarray(ev.get(k, np.zeros((0,) + shape)), np.float64)
+    h["best_state_space_divergence"] = np.asarray(ev.get("best_score", np.full(shape, np.inf)), np.float64)
+    final = state["member"]["params"]
+    if keep_best and np.any(np.isfinite(h["best_state_space_divergence"])):
+        final = ev["best_params"]
     return TrainResult(eqx.combine(final, static), h)
 
 # %% ../nbs/08_training.ipynb #e2fe23d0
+def _pair(lr) -> tuple:
+    "`lr` as a tuple (first, last), so that the config hashes; checked later with the rest."
+    return tuple(lr) if isinstance(lr, (tuple, list)) else (lr,)
+
+
 def train_gtf(
     model: ObservedModel,          # latent + observation model (an ensemble if `ensemble`)
-    data,                          # training data (T, N) or (B, T, N), standardised
+    data,                          # training data, standardised: (T, N), (B, T, N) or a list of (T_i, N) of any lengths
     *,
     key: PRNGKeyArray,             # random key (batches; split over ensemble members)
     n_steps: int = 3000,           # optimiser steps
@@ -356,8 +342,11 @@ def train_gtf(
     stop_at: int | None = None,    # stop after this many steps (as if interrupted), saving a checkpoint
     progress: bool = True,         # tqdm progress bar
 ) -> TrainResult:
-    "The model trained by generalized teacher forcing (Hess et al. 2023), and its history."
-    cfg = TrainConfig(n_steps=n_steps, seq_len=seq_len, batch_size=batch_size, lr=tuple(lr), clip_norm=clip_norm,
+    """The model trained by generalized teacher forcing (Hess et al. 2023), and its history.
+
+    Runs on `dsrlab.core.train_loop`: a NaN or infinite loss stops it with `NonFiniteLossError` naming the step
+    (with `checkpoint`, the last finite state is saved there); Ctrl-C saves a checkpoint and re-raises."""
+    cfg = TrainConfig(n_steps=n_steps, seq_len=seq_len, batch_size=batch_size, lr=_pair(lr), clip_norm=clip_norm,
                       noise=noise, alpha=alpha, alpha0=alpha0, alpha_decay=alpha_decay, alpha_every=alpha_every,
                       tau=None, reg_latent=reg_latent, mar_units=mar_units, mar_weight=mar_weight, steps_per_call=steps_per_call)
     return _train(model, data, cfg, key=key, ensemble=ensemble, eval_every=eval_every, eval_length=eval_length,
@@ -367,7 +356,7 @@ def train_gtf(
 
 def train_stf(
     model: ObservedModel,          # latent + observation model (an ensemble if `ensemble`)
-    data,                          # training data (T, N) or (B, T, N), standardised
+    data,                          # training data, standardised: (T, N), (B, T, N) or a list of (T_i, N) of any lengths
     *,
     key: PRNGKeyArray,             # random key
     tau: int = 16,                 # forcing interval: the observed latents are replaced by data every tau steps
@@ -391,7 +380,7 @@ def train_stf(
     progress: bool = True,         # tqdm progress bar
 ) -> TrainResult:
     "The model trained by sparse teacher forcing with interval tau (Mikhaeil et al. 2022); tau >= seq_len is plain BPTT."
-    cfg = TrainConfig(n_steps=n_steps, seq_len=seq_len, batch_size=batch_size, lr=tuple(lr), clip_norm=clip_norm,
+    cfg = TrainConfig(n_steps=n_steps, seq_len=seq_len, batch_size=batch_size, lr=_pair(lr), clip_norm=clip_norm,
                       noise=noise, alpha=1.0, tau=check_int(tau, "tau"), reg_latent=reg_latent,
                       mar_units=mar_units, mar_weight=mar_weight, steps_per_call=steps_per_call)
     return _train(model, data, cfg, key=key, ensemble=ensemble, eval_every=eval_every, eval_length=eval_length,
@@ -409,7 +398,11 @@ def make_ensemble(
     keys: PRNGKeyArray,     # one key per member
 ) -> ObservedModel:
     "A stack of models, one per key (leading axis), for `train_gtf(..., ensemble=True)`."
-    return eqx.filter_vmap(make)(keys)
+    native = lambda a: a.astype(jax.dtypes.canonicalize_dtype(a.dtype)) \
+        if eqx.is_array(a) and not jax.dtypes.issubdtype(a.dtype, jax.dtypes.prng_key) else a
+    with x64():   # initialisers that draw in float64 (normalized_positive_definite) must be traced with it on ...
+        models = eqx.filter_vmap(make)(keys)
+    return jax.tree_util.tree_map(native, models)   # ... and arrays from `make` keep the caller's default dtypes
 
 
 def ensemble_member(

@@ -13,7 +13,7 @@ from dsrlab.training import train_gtf, train_stf
 def no_compile(monkeypatch):
     def boom(*a, **k):
         raise AssertionError("compiled before validating")
-    monkeypatch.setattr(training, "_run_chunk", boom)
+    monkeypatch.setattr(training, "train_loop", boom)
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def setup():
     (dict(), lambda x: np.where(np.arange(500)[:, None] == 7, np.nan, x), "data must be finite"),
     (dict(), lambda x: np.where(np.arange(500)[:, None] == 7, np.inf, x), "data must be finite"),
     (dict(), lambda x: x[:, :2], "data must be of last-axis size 3"),
-    (dict(), lambda x: x[None, None], "data must be 2-D (T, D) or 3-D (B, T, D)"),
+    (dict(), lambda x: x[None, None], "2-D (T, D) or 3-D (B, T, D)"),
     (dict(alpha=-0.1), lambda x: x, "alpha must be >= 0"),
     (dict(alpha=2.0), lambda x: x, "alpha must be in [0, 1]"),
     (dict(n_steps=0), lambda x: x, "n_steps must be an integer >= 1"),
