@@ -14,7 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
-from .core import InputError, as_array, as_batch, check_int, check_positive
+from .core import InputError, as_array, as_batch, check_int, check_positive, x64
 
 # %% auto #0
 __all__ = ['state_space_divergence', 'power_spectrum_distance', 'ValidPredictionTime', 'normalized_error',
@@ -83,6 +83,7 @@ def _gmm_kl(x_true, x_gen, sigma, key, mc_n: int):
     return jnp.mean(_log_mixture(samples, x_true, sigma) - _log_mixture(samples, x_gen, sigma))
 
 # %% ../nbs/02_metrics.ipynb #08f871df
+@x64
 def state_space_divergence(
     x_true,                    # true trajectory (T, D) or batch (B, T, D); a batch is pooled
     x_gen,                     # generated trajectory (T', D) or batch (B', T', D), same D
@@ -155,6 +156,7 @@ def _normalised_spectrum(x, sigma: float):
     return ps.mean(axis=0)
 
 # %% ../nbs/02_metrics.ipynb #2e5f5215
+@x64
 def power_spectrum_distance(
     x_true,               # true trajectory (T, D) or batch (B, T, D)
     x_gen,                # generated trajectory or batch, same T and D
@@ -206,6 +208,7 @@ def _pair(x_true, x_pred, min_length=1, pred_name="x_pred"):
     return xt, xp
 
 
+@x64
 def normalized_error(
     x_true,          # true trajectory (T, D) or batch (B, T, D)
     x_pred,          # forecast, same shape
@@ -225,6 +228,7 @@ def normalized_error(
     return _nrmse(xt, xp, std)
 
 
+@x64
 def valid_prediction_time(
     x_true,                       # true trajectory (T, D) or batch (B, T, D); row k at time k * dt
     x_pred,                       # forecast, same shape
@@ -256,6 +260,7 @@ def _mse_at(x_true, x_pred, n):
     return jnp.mean((x_pred[:, n] - x_true[:, n]) ** 2, axis=(0, -1))
 
 
+@x64
 def prediction_error(
     x_true,   # true trajectory (T, D) or batch (B, T, D); row 0 is the initial condition
     x_pred,   # forecast, same shape; x_pred[b, k] is k steps after the initial condition
@@ -279,6 +284,7 @@ def prediction_error(
 from .systems import lyapunov_spectrum
 
 
+@x64
 def max_lyapunov(
     step_fn: Callable,      # the map z -> z' (a model's step, or a flow's integrator over one dt); JAX-traceable
     z0,                     # initial state (D,)
