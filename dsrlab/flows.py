@@ -5,8 +5,10 @@
 # %% ../nbs/09_flows.ipynb #a30bb046
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
+import zlib
 from typing import Callable
 
 import diffrax
@@ -15,20 +17,20 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-from jaxtyping import Array, Float, PRNGKeyArray
+from jaxtyping import Array, Float, PRNGKeyArray, UInt32
 from ott.geometry import pointcloud
 from ott.problems.linear import linear_problem
 from ott.solvers.linear import sinkhorn
 from ott.tools import unreg
 from scipy.optimize import linear_sum_assignment
-from tqdm.auto import tqdm
 
-from .core import InputError, Standardizer, as_array, as_batch, check_int, check_positive
+from .core import (InputError, Reconstructor, Standardizer, as_array, as_batch, check_int, check_positive, fitted,
+                         require_key, train_loop, x64)
 
 # %% auto #0
 __all__ = ['COUPLINGS', 'time_embedding', 'RectifiedFlow', 'interpolate', 'rectified_flow_loss', 'ot_pairing', 'train_flow',
            'sample', 'count_steps', 'straightness', 'reflow', 'distill', 'wasserstein2', 'FlowTransition', 'generate',
-           'fit_transition']
+           'fit_transition', 'ConditionalFlow']
 
 # %% ../nbs/09_flows.ipynb #4c324e95
 def time_embedding(
@@ -112,12 +114,17 @@ def ot_pairing(
     key: PRNGKeyArray | None = None,  # Sinkhorn: random key to draw pairs from the plan
 ) -> tuple[Array, Array]:
     "Indices (i, j): x0[i] is coupled with x1[j] by minibatch optimal transport for the squared distance."
+    if method not in ("exact", "sinkhorn"):   # checked here, before anything is traced or compiled
+        raise InputError(f"method must be 'exact' or 'sinkhorn'; got {method!r}.")
+    if method == "sinkhorn" and key is None:
+        raise InputError("method='sinkhorn' draws the pairs from the entropic plan: pass key=jax.random.key(seed).")
     if method == "exact":
         _, out = unreg.hungarian(pointcloud.PointCloud(x0, x1))
         i, j = out.paired_indices
         return i, j
-    # ott's Sinkhorn mixes dtypes under float32 when x64 is on: solve in float64 (B x B is small)
-    geom = pointcloud.PointCloud(x0.astype(jnp.float64), x1.astype(jnp.float64), epsilon=epsilon, relative_epsilon="mean")
+    # ott's Sinkhorn mixes dtypes under float32 when x64 is on: then solve in float64 (B x B is small); float32 otherwise
+    f = jax.dtypes.canonicalize_dtype(jnp.float64)
+    geom = pointcloud.PointCloud(x0.astype(f), x1.astype(f), epsilon=epsilon, relative_epsilon="mean")
     plan = sinkhorn.Sinkhorn()(linear_problem.LinearProblem(geom)).matrix
     flat = jax.random.categorical(key, jnp.log(jnp.maximum(plan.reshape(-1), 1e-30)), shape=(x0.shape[0],))
     return flat // x1.shape[0], flat % x1.shape[0]
@@ -147,26 +154,25 @@ def _draw_batch(data, batch_size, coupling, fixed_t, sinkhorn_epsilon, key):
     return x0, x1, t, c
 
 
-@eqx.filter_jit
-def _train_chunk(params, static, opt_state, data, keys, n_active, optimizer, batch_size, coupling, fixed_t, sinkhorn_epsilon):
-    "The first `n_active` of `len(keys)` optimisation steps in one compiled call (the rest pad the last chunk)."
-    def step(carry, inp):
-        params, opt_state = carry
-        key, i = inp
-        x0, x1, t, c = _draw_batch(data, batch_size, coupling, fixed_t, sinkhorn_epsilon, key)
-        loss, grads = jax.value_and_grad(lambda p: rectified_flow_loss(eqx.combine(p, static), x0, x1, t, c))(params)
-        updates, new_state = optimizer.update(grads, opt_state, params)
-        new = (eqx.apply_updates(params, updates), new_state)
-        keep = lambda a, b: jnp.where(i < n_active, a, b)
-        return jax.tree_util.tree_map(keep, new, (params, opt_state)), loss
-    (params, opt_state), losses = jax.lax.scan(step, (params, opt_state), (keys, jnp.arange(keys.shape[0])))
-    return params, opt_state, losses
+def _flow_step(data, optimizer, static, batch_size, coupling, fixed_t, sinkhorn_epsilon, state, key):
+    "One optimiser step on a fresh minibatch: the `step(state, key)` that `train_loop` runs (bound by a `Partial`)."
+    params, opt_state = state
+    x0, x1, t, c = _draw_batch(data, batch_size, coupling, fixed_t, sinkhorn_epsilon, key)
+    loss, grads = jax.value_and_grad(lambda p: rectified_flow_loss(eqx.combine(p, static), x0, x1, t, c))(params)
+    updates, opt_state = optimizer.update(grads, opt_state, params)
+    return (eqx.apply_updates(params, updates), opt_state), {"loss": loss}
 
 
 @functools.lru_cache(maxsize=None)
 def _adam(learning_rate: float) -> optax.GradientTransformation:
     "Adam, one object per step size, so that repeated training calls reuse the compiled step."
     return optax.adam(learning_rate)
+
+
+def _chunk(n_steps: int, steps_per_call: int) -> int:
+    "Steps per compiled call: a divisor of `n_steps` in [steps_per_call / 2, steps_per_call] if any (one compilation)."
+    top = min(n_steps, steps_per_call)
+    return next((d for d in range(top, (top + 1) // 2 - 1, -1) if n_steps % d == 0), top)
 
 
 def _check_samples(x, name, dim=None, n=None):
@@ -191,9 +197,11 @@ def train_flow(
     sinkhorn_epsilon: float = 0.01, # Sinkhorn coupling: regularisation relative to the mean squared distance
     fixed_t: float | None = None,   # train only at this time (distillation uses 0); None: t ~ U(0, 1)
     progress: bool = True,          # show a tqdm progress bar
+    checkpoint: str | None = None,  # file to resume from and save to (on Ctrl-C, every `checkpoint_every` steps, at the end)
+    checkpoint_every: int | None = None,  # steps between checkpoints; None: only on Ctrl-C, a non-finite loss and the end
     key: PRNGKeyArray,              # random key for minibatches and times
 ) -> tuple[RectifiedFlow, np.ndarray]:
-    "The trained flow and the loss at each step; interrupting (Ctrl-C) returns the flow trained so far."
+    "The trained flow and the loss at each step (by `dsrlab.core.train_loop`: Ctrl-C saves the checkpoint, then stops)."
     if not isinstance(flow, RectifiedFlow):
         raise InputError(f"flow must be a RectifiedFlow; got {type(flow).__name__}.")
     x1 = _check_samples(x1, "x1", dim=flow.dim)
@@ -216,30 +224,18 @@ def train_flow(
         fixed_t = check_positive(fixed_t, "fixed_t", allow_zero=True)
         if fixed_t > 1:
             raise InputError(f"fixed_t must be in [0, 1]; got {fixed_t}.")
+    opt_name = f"adam({learning_rate})" if optimizer is None else "custom"
     if optimizer is None:
         optimizer = _adam(check_positive(learning_rate, "learning_rate"))
     params, static = eqx.partition(flow, eqx.is_inexact_array)
-    opt_state = optimizer.init(params)
-    data = (x1, x0, context)
-    # equal chunks, so that one compilation serves the whole run; the last may pad a few steps
-    n_calls = -(-n_steps // steps_per_call)
-    chunk = -(-n_steps // n_calls)
-    keys = jax.random.split(key, n_calls * chunk).reshape(n_calls, chunk)
-    losses = []
-    bar = tqdm(total=n_steps, disable=not progress, desc="train_flow")
-    try:
-        for call in range(n_calls):
-            active = min(chunk, n_steps - call * chunk)
-            params, opt_state, l = _train_chunk(params, static, opt_state, data, keys[call], jnp.asarray(active), optimizer,
-                                                batch_size, coupling, fixed_t, sinkhorn_epsilon)
-            losses.append(np.asarray(l)[:active])
-            bar.update(active)
-            bar.set_postfix(loss=f"{float(l[active - 1]):.4g}")
-    except KeyboardInterrupt:
-        pass
-    finally:
-        bar.close()
-    return eqx.combine(params, static), (np.concatenate(losses) if losses else np.zeros(0, np.float32))
+    step = jax.tree_util.Partial(_flow_step, (x1, x0, context), optimizer, static, batch_size, coupling, fixed_t,
+                                 sinkhorn_epsilon)
+    settings = dict(coupling=coupling, batch_size=batch_size, optimizer=opt_name, fixed_t=fixed_t, sinkhorn_epsilon=sinkhorn_epsilon,
+                    steps_per_call=steps_per_call, dim=flow.dim, context_dim=flow.context_dim, n_samples=int(x1.shape[0]))
+    (params, _), history = train_loop(step, (params, optimizer.init(params)), n_steps, key=key,
+                                      steps_per_call=_chunk(n_steps, steps_per_call), progress=progress, desc="train_flow",
+                                      checkpoint=checkpoint, checkpoint_every=checkpoint_every, settings=settings)
+    return eqx.combine(params, static), history["loss"]
 
 # %% ../nbs/09_flows.ipynb #bcf72bd8
 def _velocity_batch(flow, x, t, context):
@@ -400,6 +396,7 @@ def distill(
                       key=key, **train_kwargs)
 
 # %% ../nbs/09_flows.ipynb #2a1361a5
+@x64
 def wasserstein2(
     x,   # samples (N, D)
     y,   # samples (N, D), as many as x
@@ -425,6 +422,19 @@ class FlowTransition(eqx.Module):
         if self.flow.context_dim != self.flow.dim:
             raise InputError(f"flow must have context_dim == dim ({self.flow.dim}); got {self.flow.context_dim}.")
 
+    def transport(
+        self,
+        x: Float[Array, " D"],   # current state
+        z: Float[Array, " D"],   # source point of the flow (a standard Gaussian draw)
+    ) -> Float[Array, " D"]:
+        "The next state that the source point `z` is carried to, given `x`: `euler_steps` Euler steps of the flow."
+        c = self.state.transform(x).astype(jnp.float32)
+        h = 1.0 / self.euler_steps
+        def euler(z, k):
+            return z + h * self.flow(z, k * h, c), None
+        z1, _ = jax.lax.scan(euler, z.astype(jnp.float32), jnp.arange(self.euler_steps, dtype=jnp.float32))
+        return x + self.increment.inverse(z1).astype(x.dtype)
+
     def step(
         self,
         x: Float[Array, " D"],   # current state
@@ -432,27 +442,26 @@ class FlowTransition(eqx.Module):
         key: PRNGKeyArray,       # random key for the noise
     ) -> Float[Array, " D"]:
         "A draw of the next state given `x`."
-        c = self.state.transform(x).astype(jnp.float32)
-        h = 1.0 / self.euler_steps
-        def euler(z, k):
-            return z + h * self.flow(z, k * h, c), None
-        z0 = jax.random.normal(key, (self.flow.dim,), jnp.float32)
-        z1, _ = jax.lax.scan(euler, z0, jnp.arange(self.euler_steps, dtype=jnp.float32))
-        return x + self.increment.inverse(z1).astype(x.dtype)
+        return self.transport(x, jax.random.normal(key, (self.flow.dim,), jnp.float32))
 
     def generate(
         self,
         x0: Float[Array, " D"],  # initial state
-        n_steps: int,            # trajectory length T (including x0)
+        n_steps: int,            # trajectory length T (including x0), >= 2
         *,
-        key: PRNGKeyArray,       # random key
+        key: PRNGKeyArray,       # random key; step k uses the k-th of jax.random.split(key, n_steps - 1)
     ) -> Float[Array, "T D"]:
         "A trajectory x0, x1, ..., x_{T-1} drawn by iterating the learned transition."
-        def f(x, k):
-            nxt = self.step(x, key=k)
-            return nxt, nxt
-        _, xs = jax.lax.scan(f, x0, jax.random.split(key, n_steps - 1))
-        return jnp.concatenate([x0[None], xs])
+        n_steps = check_int(n_steps, "n_steps", minimum=2)   # a Python int even under jit: it is the scan's length
+        return jnp.concatenate([x0[None], _rollout(self, x0, n_steps - 1, key)])
+
+
+def _rollout(transition, x0, n_steps: int, key):
+    "The `n_steps` states drawn after x0, step k with the k-th of `jax.random.split(key, n_steps)`."
+    def f(x, k):
+        nxt = transition.step(x, key=k)
+        return nxt, nxt
+    return jax.lax.scan(f, x0, jax.random.split(key, n_steps))[1]
 
 
 @eqx.filter_jit
@@ -475,6 +484,21 @@ def generate(
     return _generate_batch(model, x0s, n_steps, key)
 
 
+def _transition_pairs(trajectories: list) -> tuple[Array, Array]:
+    "The pairs (x_t, x_{t+1}) inside each trajectory, stacked: never a pair across two trajectories."
+    return jnp.concatenate([t[:-1] for t in trajectories]), jnp.concatenate([t[1:] for t in trajectories])
+
+
+def _fit_flow_transition(trajectories, width, depth, euler_steps, key, **train_kwargs):
+    "A `FlowTransition` trained on the pairs inside each of `trajectories`, and the losses (`fit_transition`'s work)."
+    cur, nxt = _transition_pairs(trajectories)
+    state, increment = Standardizer.fit(cur[None]), Standardizer.fit((nxt - cur)[None])
+    k_init, k_train = jax.random.split(key)
+    flow = RectifiedFlow(cur.shape[-1], width, depth, context_dim=cur.shape[-1], key=k_init)
+    flow, losses = train_flow(flow, increment.transform(nxt - cur), context=state.transform(cur), key=k_train, **train_kwargs)
+    return FlowTransition(flow, state, increment, euler_steps), losses
+
+
 def fit_transition(
     x,                        # trajectories (T, D) or (B, T, D) of a stochastic system, uniformly sampled
     *,
@@ -487,9 +511,77 @@ def fit_transition(
     "A `FlowTransition` learned from the pairs (x_t, x_{t+1}) of `x`, and the training losses."
     xs = as_batch(x, "x", min_length=2, dtype=jnp.float32)
     euler_steps = check_int(euler_steps, "euler_steps")
-    cur, nxt = xs[:, :-1].reshape(-1, xs.shape[-1]), xs[:, 1:].reshape(-1, xs.shape[-1])
-    state, increment = Standardizer.fit(cur[None]), Standardizer.fit((nxt - cur)[None])
-    k_init, k_train = jax.random.split(key)
-    flow = RectifiedFlow(xs.shape[-1], width, depth, context_dim=xs.shape[-1], key=k_init)
-    flow, losses = train_flow(flow, increment.transform(nxt - cur), context=state.transform(cur), key=k_train, **train_kwargs)
-    return FlowTransition(flow, state, increment, euler_steps), losses
+    return _fit_flow_transition(list(xs), width, depth, euler_steps, key, **train_kwargs)
+
+# %% ../nbs/09_flows.ipynb #1f7eaad7
+class ConditionalFlow(Reconstructor):
+    """A stochastic transition kernel p(x_{t+1} | x_t) learned as a conditional rectified flow (a `FlowTransition`).
+
+    Uses the last row of the context only (the model is Markov). `generate` without a key draws with
+    `jax.random.fold_in(jax.random.wrap_key_data(noise_key), zlib.crc32(float32 bytes of context[-1]) & 0x7FFFFFFF)`,
+    where `noise_key` is set by `fit`: the same model and context give the same trajectory. `step_map` is the
+    noise-free skeleton: the transition with the source draw fixed at z = 0."""
+    width: int = eqx.field(default=128, static=True)        # hidden width of the velocity MLP
+    depth: int = eqx.field(default=2, static=True)          # hidden layers
+    euler_steps: int = eqx.field(default=8, static=True)    # Euler steps of the flow per transition
+    n_steps: int = eqx.field(default=2000, static=True)     # Adam steps
+    batch_size: int = eqx.field(default=256, static=True)   # minibatch of pairs (x_t, x_{t+1})
+    learning_rate: float = eqx.field(default=1e-3, static=True)  # Adam step size
+    progress: bool = eqx.field(default=False, static=True)  # a tqdm bar while training
+    checkpoint: str | None = eqx.field(default=None, static=True)  # training checkpoint file (resume, Ctrl-C); None: none
+    transition: FlowTransition | None = fitted()            # the learned kernel
+    noise_key: UInt32[Array, " 2"] | None = fitted()        # raw key data for generate's default key
+    losses: Float[Array, " n_steps"] | None = fitted()      # training loss at each step
+    context_length = 1
+    kinds = ("flow", "map")
+
+    def __check_init__(self):
+        for name in ("width", "depth", "euler_steps", "n_steps", "batch_size"):
+            check_int(getattr(self, name), name)
+        check_positive(self.learning_rate, "learning_rate")
+
+    @property
+    def is_fitted(self) -> bool:
+        return self.transition is not None
+
+    @property
+    def dim(self) -> int | None:
+        return None if self.transition is None else self.transition.flow.dim
+
+    def _fit(self, trajectories, dt, key):
+        key = require_key(key, "ConditionalFlow.fit")
+        k_fit, k_noise = jax.random.split(key)
+        transition, losses = _fit_flow_transition(
+            trajectories, self.width, self.depth, self.euler_steps, k_fit, n_steps=self.n_steps,
+            batch_size=self.batch_size, learning_rate=self.learning_rate, progress=self.progress, checkpoint=self.checkpoint)
+        raw = jax.random.key_data(k_noise) if jnp.issubdtype(k_noise.dtype, jax.dtypes.prng_key) else k_noise
+        return dataclasses.replace(self, transition=transition, noise_key=raw, losses=jnp.asarray(losses))
+
+    def default_key(self, context) -> PRNGKeyArray:
+        "The key `generate` uses when given none: the fitted `noise_key` folded with a CRC of `context[-1]`."
+        last = np.asarray(context, np.float32)[-1]
+        return jax.random.fold_in(jax.random.wrap_key_data(self.noise_key), zlib.crc32(last.tobytes()) & 0x7FFFFFFF)
+
+    def _generate(self, context, n_steps, key):
+        key = self.default_key(context) if key is None else key
+        return _conditional_flow_generate(self.transition, context[-1], n_steps, key)
+
+    def step_map(self, context):
+        "The noise-free skeleton x -> transport(x, z=0) and context[-1] to start it from."
+        transition = self.transition
+        return (lambda x: transition.transport(x, jnp.zeros(x.shape, jnp.float32))), jnp.asarray(context, jnp.float32)[-1]
+
+    def _fit_info(self) -> dict:
+        return {"dim": self.dim, "noise_key_size": int(self.noise_key.shape[0])}
+
+    def _like(self, dim: int, noise_key_size: int = 2):
+        flow = RectifiedFlow(dim, self.width, self.depth, context_dim=dim, key=jax.random.key(0))
+        s = Standardizer(jnp.zeros(dim), jnp.ones(dim))
+        return dataclasses.replace(self, transition=FlowTransition(flow, s, s, self.euler_steps),
+                                   noise_key=jnp.zeros(noise_key_size, jnp.uint32), losses=jnp.zeros(self.n_steps))
+
+
+@eqx.filter_jit
+def _conditional_flow_generate(transition, x0, n_steps: int, key):
+    "`ConditionalFlow.generate`'s compiled work: `n_steps` draws after x0."
+    return _rollout(transition, x0, n_steps, key)

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
 
-from dsrlab.core import InputError
-from dsrlab.flows import (FlowTransition, RectifiedFlow, distill, fit_transition, generate, interpolate, ot_pairing,
+from dsrlab.core import InputError, NonFiniteLossError, Standardizer
+from dsrlab.flows import (ConditionalFlow, FlowTransition, RectifiedFlow, distill, fit_transition, generate, interpolate, ot_pairing,
                           rectified_flow_loss, reflow, sample, straightness, train_flow, wasserstein2)
 
 KEY = jax.random.key(0)
@@ -37,6 +37,11 @@ def flow():
     (lambda f: fit_transition(np.zeros((1, 2)), key=KEY), "x must be at least 2 time steps long"),
     (lambda f: fit_transition(np.zeros((10, 2)), euler_steps=0, key=KEY), "euler_steps must be an integer >= 1"),
     (lambda f: generate(f, np.zeros((2, 2)), 10, key=KEY), "model must be a FlowTransition"),
+    (lambda f: ot_pairing(jnp.zeros((4, 2)), jnp.zeros((4, 2)), method="bogus"), "method must be 'exact' or 'sinkhorn'"),
+    (lambda f: ot_pairing(jnp.zeros((4, 2)), jnp.zeros((4, 2)), method="sinkhorn"), "pass key=jax.random.key(seed)"),
+    (lambda f: ConditionalFlow(euler_steps=0), "euler_steps must be an integer >= 1"),
+    (lambda f: ConditionalFlow().fit(np.zeros((10, 2)), None), "ConditionalFlow.fit is random"),
+    (lambda f: ConditionalFlow().generate(np.zeros((3, 2)), 5), "ConditionalFlow is not fitted"),
 ])
 def test_bad_input(flow, call, message):
     with pytest.raises(InputError, match=None) as err:
@@ -50,6 +55,28 @@ def test_transition_needs_matching_context():
     s = Standardizer(jnp.zeros(2), jnp.ones(2))
     with pytest.raises(InputError, match="context_dim == dim"):
         FlowTransition(f, s, s, 4)
+
+
+@pytest.mark.parametrize("n_steps", ["10", 1.5, -5, 1, None])
+def test_transition_generate_refuses_bad_step_counts(n_steps):
+    s = Standardizer(jnp.zeros(2), jnp.ones(2))
+    model = FlowTransition(RectifiedFlow(2, 8, context_dim=2, key=KEY), s, s, 4)
+    with pytest.raises(InputError, match="n_steps must be an integer >= 2"):
+        model.generate(jnp.zeros(2), n_steps, key=KEY)
+
+
+def test_train_flow_checkpoint_and_non_finite_loss(tmp_path):
+    x1 = np.random.default_rng(2).normal(size=(300, 2)).astype(np.float32)
+    ck = str(tmp_path / "flow.ckpt")
+    kw = dict(n_steps=40, batch_size=32, steps_per_call=20, key=KEY, progress=False)
+    f, l = train_flow(RectifiedFlow(2, 8, key=KEY), x1, checkpoint=ck, **kw)
+    f2, l2 = train_flow(RectifiedFlow(2, 8, key=KEY), x1, checkpoint=ck, **kw)   # finished run: resumes at its end
+    assert all(np.array_equal(a, b) for a, b in zip(jax.tree_util.tree_leaves(f), jax.tree_util.tree_leaves(f2)))
+    np.testing.assert_array_equal(l, l2)
+    with pytest.raises(InputError, match="other settings"):
+        train_flow(RectifiedFlow(2, 8, key=KEY), x1, checkpoint=ck, **{**kw, "batch_size": 16})
+    with pytest.raises(NonFiniteLossError, match="train_flow: the loss became"):
+        train_flow(RectifiedFlow(2, 8, key=KEY), 1e30 * x1, **kw)   # squared increments overflow float32
 
 
 def test_sinkhorn_pairing_close_to_exact():
