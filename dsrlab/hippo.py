@@ -14,7 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Complex, Float
 
-from .core import InputError, _describe, as_array, check_int, check_positive
+from .core import InputError, _describe, as_array, check_int, check_positive, x64
 
 # %% auto #0
 __all__ = ['MEASURES', 'DISCRETIZATIONS', 'VARIANTS', 'S4D_INITS', 'hippo', 'hippo_basis', 'discretize', 'HiPPOProjection',
@@ -69,6 +69,7 @@ def _hippo_np(measure: str, N: int) -> tuple[np.ndarray, np.ndarray]:
     return A, B
 
 
+@x64
 def hippo(
     measure: str,  # "legs", "legt", "lagt" or "fout"
     N: int,        # state size (number of basis functions), >= 1
@@ -120,6 +121,7 @@ def _basis(measure: str, N: int, y, t=None):
 _basis_jit = jax.jit(_basis, static_argnames=("measure", "N"))
 
 
+@x64
 def hippo_basis(
     measure: str,         # "legs", "legt", "lagt" or "fout"
     N: int,               # number of basis functions, >= 1
@@ -160,6 +162,7 @@ def _check_method(method) -> str:
     return method.lower()
 
 
+@x64
 def discretize(
     A: Float[Array, "N N"],                      # continuous-time state matrix
     B: Float[Array, " N"] | Float[Array, "N M"],  # input vector or matrix
@@ -213,6 +216,7 @@ class HiPPOProjection(eqx.Module):
     method: str = eqx.field(static=True)
     time_varying: bool = eqx.field(static=True)
 
+    @x64
     def __init__(
         self,
         measure: str,               # "legs", "legt", "lagt" or "fout"
@@ -240,6 +244,7 @@ class HiPPOProjection(eqx.Module):
             self.A, self.B = jnp.asarray(A, dtype), jnp.asarray(B, dtype)
             self.Ad, self.Bd = Ad.astype(dtype), Bd[:, 0].astype(dtype)
 
+    @x64
     def __call__(
         self,
         u: Float[Array, " L"],  # the signal, sampled every dt
@@ -248,6 +253,7 @@ class HiPPOProjection(eqx.Module):
         u = as_array(u, "u", ndim=1, dtype=self.A.dtype)
         return _project(self.A, self.B, self.Ad, self.Bd, u, self.time_varying, self.method)
 
+    @x64
     def basis(
         self,
         y,                        # lags (time before the state's time), in the signal's time units
@@ -260,6 +266,7 @@ class HiPPOProjection(eqx.Module):
             return _basis_jit("legs", self.A.shape[0], as_array(y, "y", ndim=tuple(range(8)), dtype=jnp.float64), check_positive(t, "t"))
         return _basis_jit(self.measure, self.A.shape[0], as_array(y, "y", ndim=tuple(range(8)), dtype=jnp.float64) / self.theta, None)
 
+    @x64
     def reconstruct(
         self,
         x: Float[Array, " N"],    # one state
@@ -282,6 +289,7 @@ VARIANTS = {  # name: (measure, time_varying)
 }
 
 
+@x64
 def reconstruct_signal(
     u: Float[Array, " L"],      # the signal, sampled every dt
     dt: float,                  # sampling step, > 0
@@ -302,6 +310,7 @@ def reconstruct_signal(
     return proj.reconstruct(proj(u)[-1], lags, t=L * dt if tv else None)[::-1]
 
 
+@x64
 def reconstruction_figure(
     u,                          # the signal (L,), sampled every dt
     dt: float,                  # sampling step, > 0
@@ -380,6 +389,7 @@ def _squeeze_rank(P):
     return P[:, 0] if P.shape[1] == 1 else P
 
 
+@x64
 def nplr(
     measure: str,  # "legs", "legt", "lagt" or "fout"
     N: int,        # state size, >= 1
@@ -391,6 +401,7 @@ def nplr(
     return jnp.asarray(Lam, c), jnp.asarray(_squeeze_rank(P), c), jnp.asarray(B, c), jnp.asarray(V, c)
 
 
+@x64
 def dplr(
     measure: str,  # "legs", "legt", "lagt" or "fout"
     N: int,        # state size of the real system, even, >= 2
@@ -434,6 +445,7 @@ def _dplr_np(measure: str, N: int):
 S4D_INITS = ("legs", "inv", "lin")
 
 
+@x64
 def s4d_init(
     kind: str,  # "legs" (diagonal of DPLR-LegS), "inv" (S4D-Inv) or "lin" (S4D-Lin)
     N: int,     # state size of the real system, even, >= 2
