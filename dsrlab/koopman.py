@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import abc
+import dataclasses
 import functools
 import itertools
 import math
@@ -20,15 +21,16 @@ import scipy.linalg
 import scipy.special
 from jaxtyping import Array, Complex, Float, Inexact, Int, PRNGKeyArray
 
-from .core import InputError, as_array, as_batch, as_trajectory, check_int, check_positive, delay_embed
+from .core import (InputError, NotFittedError, Reconstructor, as_array, as_batch, as_trajectory, check_int,
+                         check_positive, delay_embed, fitted, require_key, x64)
 
 # %% auto #0
 __all__ = ['gauss_legendre', 'trapezoid', 'monte_carlo', 'tensor_grid', 'Dictionary', 'Concatenated', 'TensorDictionary',
            'legendre_basis', 'hermite_basis', 'monomial_basis', 'fourier_basis', 'kmeans', 'RadialBasis',
            'RandomFourierFeatures', 'StateCoordinates', 'FunctionDictionary', 'snapshot_pairs', 'IllConditionedWarning',
            'EDMD', 'ResDMD', 'pseudospectrum', 'pseudo_eigenfunctions', 'DMD', 'HankelDMD', 'continuous_time',
-           'rational_kernel', 'spectral_measure', 'autocorrelations', 'moment_measure', 'Kernel', 'KernelDictionary',
-           'KernelEDMD', 'kernel_resdmd', 'StochasticResDMD', 'HAVOK']
+           'KoopmanReconstructor', 'HankelDMDReconstructor', 'rational_kernel', 'spectral_measure', 'autocorrelations',
+           'moment_measure', 'Kernel', 'KernelDictionary', 'KernelEDMD', 'kernel_resdmd', 'StochasticResDMD', 'HAVOK']
 
 # %% ../nbs/05_koopman.ipynb #714c90dc
 def _interval(lo, hi) -> tuple[float, float]:
@@ -781,6 +783,193 @@ def continuous_time(
 ) -> Array:
     "Continuous-time eigenvalues `log(lambda) / dt` (growth rate + i angular frequency)."
     return jnp.log(jnp.asarray(eigenvalues, jnp.complex128)) / check_positive(dt, "dt")
+
+# %% ../nbs/05_koopman.ipynb #33d7d59c
+def _matrix_step(K, z):
+    "One step `z -> z K` of a linear map acting on row vectors."
+    return z @ K
+
+
+def _diagonal_step(lam_re, lam_im, z):
+    "One step of `a -> lambda a` (complex, diagonal) on `z = (Re a, Im a)`: a real map, as Jacobian-based tools need."
+    re, im = jnp.split(z, 2)
+    return jnp.concatenate([lam_re * re - lam_im * im, lam_re * im + lam_im * re])
+
+
+@eqx.filter_jit
+def _lifted_forecast(dictionary, K, B, x0, n_steps: int):
+    "`x_n = psi(x0) K^n B` for n = 1..n_steps, in one scan, as float32."
+    def step(p, _):
+        p = p @ K
+        return p, jnp.real(p @ B)
+    return jax.lax.scan(step, dictionary(x0).astype(K.dtype), None, length=n_steps)[1].astype(jnp.float32)
+
+
+@eqx.filter_jit
+def _modal_forecast(a0, lam, modes, n_steps: int):
+    "`x_n = Re sum_k lambda_k^n a_k xi_k` for n = 1..n_steps, in one scan, as float32."
+    def step(a, _):
+        a = lam * a
+        return a, jnp.real(a @ modes)
+    return jax.lax.scan(step, a0, None, length=n_steps)[1].astype(jnp.float32)
+
+
+class KoopmanReconstructor(Reconstructor):
+    """EDMD, or ResDMD when `epsilon` is given, on the state and Gaussian radial basis functions at k-means centres.
+
+    Snapshot pairs are consecutive rows within each training trajectory, never across two. `generate` uses
+    `context[-1]` only: EDMD iterates its Koopman matrix on the dictionary, `psi_{n+1} = psi_n K`, `x_n = psi_n B`;
+    ResDMD forecasts with its kept eigenpairs only, `x_n = Re sum_k lambda_k^n phi_k(x_0) xi_k`."""
+    n_centres: int = eqx.field(static=True, default=100)   # number of radial basis functions, at k-means centres of the data
+    kind: str = eqx.field(static=True, default="gaussian")  # "gaussian" exp(-r^2) or "laplacian" exp(-r)
+    epsilon: float | None = eqx.field(static=True, default=None)  # None: EDMD; a number: ResDMD, keeping residuals <= epsilon
+    koopman: EDMD | ResDMD | None = fitted()                # the fitted EDMD or ResDMD (eigenvalues, residuals, modes)
+
+    def __check_init__(self):
+        check_int(self.n_centres, "n_centres")
+        if self.kind not in ("gaussian", "laplacian"):
+            raise InputError(f"kind must be 'gaussian' or 'laplacian'; got {self.kind!r}.")
+        if self.epsilon is not None:
+            check_positive(self.epsilon, "epsilon")
+
+    @property
+    def is_fitted(self) -> bool:
+        return self.koopman is not None
+
+    @property
+    def dim(self) -> int | None:
+        return None if self.koopman is None else self.koopman.dictionary.dim
+
+    @x64
+    def _fit(self, trajectories, dt, key):
+        key = require_key(key, f"{type(self).__name__}.fit (k-means places the centres)")
+        D = trajectories[0].shape[1]
+        X = jnp.concatenate([t[:-1] for t in trajectories]).astype(jnp.float64)
+        Y = jnp.concatenate([t[1:] for t in trajectories]).astype(jnp.float64)
+        if X.shape[0] < self.n_centres + D:
+            raise InputError(f"data must hold at least n_centres + D = {self.n_centres + D} snapshot pairs (one per "
+                             f"dictionary function); got {X.shape[0]}. Use more data or fewer centres.")
+        rbf = RadialBasis.at_kmeans(X, self.n_centres, self.kind, key=key)
+        # the scale as an array, so that `save` writes it with the centres
+        dictionary = StateCoordinates(D) + RadialBasis(rbf.centres, jnp.asarray(rbf.scale, jnp.float64), self.kind)
+        model = (EDMD(dictionary) if self.epsilon is None else ResDMD(dictionary, epsilon=self.epsilon)).fit(X, Y)
+        if self.epsilon is not None and model.eigenvalues.shape[0] == 0:
+            warnings.warn(f"no eigenpair has a residual <= epsilon = {self.epsilon} (the smallest is "
+                          f"{float(model.all_residuals.min()):.3g}): the forecast is zero. Raise epsilon.", stacklevel=3)
+        return dataclasses.replace(self, koopman=model)
+
+    @x64
+    def _generate(self, context, n_steps, key):
+        m, x0 = self.koopman, context[-1].astype(jnp.float64)
+        if self.epsilon is None:
+            return _lifted_forecast(m.dictionary, m.K, m.B, x0, n_steps)
+        return _modal_forecast(m.eigenfunctions(x0), m.eigenvalues, m.modes, n_steps)
+
+    @x64
+    def step_map(
+        self,
+        context,  # observed states (T_c, D); the map starts from context[-1], lifted
+    ) -> tuple[Callable, Array]:
+        "The linear map in lifted space, `psi -> psi K` from `psi(x)` (EDMD) or `phi -> lambda phi` on the kept eigenfunctions as `(Re phi, Im phi)` (ResDMD)."
+        if not self.is_fitted:
+            raise NotFittedError(f"{type(self).__name__} is not fitted: call .fit(data, dt, key=...) first.")
+        m = self.koopman
+        x0 = as_trajectory(context, "context", dim=self.dim, dtype=jnp.float64)[-1]
+        if self.epsilon is None:
+            return jax.tree_util.Partial(_matrix_step, m.K), m.dictionary(x0)
+        lam, a0 = m.eigenvalues, m.eigenfunctions(x0)
+        return jax.tree_util.Partial(_diagonal_step, jnp.real(lam), jnp.imag(lam)), jnp.concatenate([a0.real, a0.imag])
+
+    def _fit_info(self) -> dict:
+        return {"dim": self.dim}
+
+    def _like(self, dim: int) -> "KoopmanReconstructor":
+        z = jnp.zeros(())
+        dictionary = StateCoordinates(dim) + RadialBasis(jnp.zeros((self.n_centres, dim)), z, self.kind)
+        model = EDMD(dictionary) if self.epsilon is None else ResDMD(dictionary, epsilon=self.epsilon)
+        model = eqx.tree_at(lambda m: (m.R11, m.C, m.all_eigenvalues, m.all_vectors, m.all_residuals, m.B), model,
+                            (z,) * 6, is_leaf=lambda x: x is None)
+        return dataclasses.replace(self, koopman=model)
+
+# %% ../nbs/05_koopman.ipynb #771292af
+@eqx.filter_jit
+def _dmd_forecast(modes, lam, z0, n_steps: int, D: int):
+    "The first D delay coordinates of `Re Phi Lambda^n b`, n = 1..n_steps, with `b` fitted to `z0` by least squares."
+    b = jnp.linalg.lstsq(modes, z0.astype(modes.dtype))[0]
+    return _modal_forecast(b, lam, modes[:D].T, n_steps)
+
+
+class HankelDMDReconstructor(Reconstructor):
+    """Hankel DMD as a `Reconstructor`: exact DMD on `delays` delay copies of the state, `tau` steps apart.
+
+    Delay vectors and their pairs are built within each training trajectory. `generate` uses the last
+    `(delays - 1) tau + 1` context rows (its `context_length`): their delay vector sets the DMD amplitudes, and
+    the forecast is the current-time block of the delay-space DMD forecast."""
+    delays: int = eqx.field(static=True, default=8)         # number of delay copies, lag 0 included
+    rank: int | None = eqx.field(static=True, default=None)  # DMD rank truncation (None: full rank)
+    tau: int = eqx.field(static=True, default=1)            # delay in time steps
+    dmd: DMD | None = fitted()                              # the fitted DMD of the delay vectors
+
+    def __check_init__(self):
+        check_int(self.delays, "delays"); check_int(self.tau, "tau")
+        if self.rank is not None:
+            check_int(self.rank, "rank")
+
+    @property
+    def context_length(self) -> int:
+        "Rows of context `generate` needs: one delay vector, `(delays - 1) tau + 1`."
+        return (self.delays - 1) * self.tau + 1
+
+    def _min_length(self) -> int:
+        return self.context_length + 1
+
+    @property
+    def is_fitted(self) -> bool:
+        return self.dmd is not None
+
+    @property
+    def dim(self) -> int | None:
+        return None if self.dmd is None else self.dmd.modes.shape[0] // self.delays
+
+    @property
+    def eigenvalues(self) -> Array:
+        "The DMD eigenvalues of the delay-embedded data."
+        if not self.is_fitted:
+            raise NotFittedError(f"{type(self).__name__} is not fitted: call .fit(data, dt) first.")
+        return self.dmd.eigenvalues
+
+    @x64
+    def _fit(self, trajectories, dt, key):
+        H = [delay_embed(t, self.delays, self.tau).astype(jnp.float64) for t in trajectories]
+        X, Y = jnp.concatenate([h[:-1] for h in H]), jnp.concatenate([h[1:] for h in H])
+        return dataclasses.replace(self, dmd=DMD(self.rank).fit(X, Y))
+
+    def _delay_vector(self, context):
+        return delay_embed(jnp.asarray(context, jnp.float64)[-self.context_length:], self.delays, self.tau)[-1]
+
+    @x64
+    def _generate(self, context, n_steps, key):
+        return _dmd_forecast(self.dmd.modes, self.dmd.eigenvalues, self._delay_vector(context), n_steps, context.shape[1])
+
+    @x64
+    def step_map(
+        self,
+        context,  # observed states (T_c, D), at least `context_length` rows; the map starts from their delay vector
+    ) -> tuple[Callable, Array]:
+        "The DMD's linear map on its amplitudes, `b -> Lambda b` as `(Re b, Im b)`, from the context's last delay vector."
+        if not self.is_fitted:
+            raise NotFittedError(f"{type(self).__name__} is not fitted: call .fit(data, dt) first.")
+        context = as_trajectory(context, "context", dim=self.dim, min_length=self.context_length, dtype=jnp.float64)
+        b = jnp.linalg.lstsq(self.dmd.modes, self._delay_vector(context).astype(self.dmd.modes.dtype))[0]
+        lam = self.dmd.eigenvalues
+        return jax.tree_util.Partial(_diagonal_step, jnp.real(lam), jnp.imag(lam)), jnp.concatenate([b.real, b.imag])
+
+    def _fit_info(self) -> dict:
+        return {"dim": self.dim}
+
+    def _like(self, dim: int) -> "HankelDMDReconstructor":
+        z = jnp.zeros(())
+        return dataclasses.replace(self, dmd=DMD(self.rank, z, z, z, z))
 
 # %% ../nbs/05_koopman.ipynb #dc378fc3
 def rational_kernel(
