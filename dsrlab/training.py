@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, NamedTuple
+from typing import Callable, ClassVar, NamedTuple
 
 import equinox as eqx
 import jax
@@ -17,14 +17,15 @@ import plotly.graph_objects as go
 from jaxtyping import Array, Float, PRNGKeyArray
 from plotly.subplots import make_subplots
 
-from .core import (InputError, Reconstructor, Windows, as_trajectories, check_int, check_positive, fitted, require_key,
-                         train_loop, x64)
+from .core import (InputError, NotFittedError, Reconstructor, Windows, as_trajectories, as_trajectory, check_int,
+                         check_positive, fitted, require_key, train_loop, x64)
 from .metrics import power_spectrum_distance, state_space_divergence
 from .plrnn import ALRNN, AbstractPLRNN, ObservedModel, ShallowPLRNN, make_model
 
 # %% auto #0
 __all__ = ['forced_rollout', 'jacobian_product_bound', 'optimal_alpha', 'TrainConfig', 'manifold_attractor_regularization',
-           'TrainResult', 'train_gtf', 'train_stf', 'train_bptt', 'make_ensemble', 'ensemble_member', 'plot_history']
+           'TrainResult', 'train_gtf', 'train_stf', 'train_bptt', 'make_ensemble', 'ensemble_member', 'plot_history',
+           'PLRNNReconstructor']
 
 # %% ../nbs/08_training.ipynb #962ddb17
 _UNROLL = 1  # time steps per scan iteration (unrolling by 10 measured no faster on CPU and doubled compile time)
@@ -444,3 +445,110 @@ def plot_history(
         fig.update_xaxes(title_text="step", row=2, col=1)
     fig.update_layout(title=title, height=300 * rows + 100)
     return fig
+
+# %% ../nbs/08_training.ipynb #c9acc396
+_KINDS = ("plrnn", "dendritic", "shallow", "clipped_shallow", "alrnn")   # what plrnn.make_model builds
+
+
+def _plain(value):
+    "A 0-d NumPy or JAX array as the Python number it holds (hyperparameters stay hashable and JSON-able)."
+    return value.item() if isinstance(value, (np.ndarray, np.generic, jax.Array)) and np.ndim(value) == 0 else value
+
+
+def _hyper(default, converter=_plain):
+    return eqx.field(default=default, static=True, converter=converter)
+
+
+@eqx.filter_jit
+def _free_run(model: ObservedModel, x0: Float[Array, " N"], n_steps: int) -> Float[Array, "n_steps N"]:
+    "Observations of the `n_steps` latent states after the latent estimate of `x0`."
+    def body(z, _):
+        z = model.latent.step(z)
+        return z, z
+    z = jax.lax.scan(body, model.observation.init_state(x0.astype(model.latent.A.dtype)), None, length=n_steps)[1]
+    return jax.vmap(model.observation)(z)
+
+
+class PLRNNReconstructor(Reconstructor):
+    """A PLRNN-family model (`plrnn.make_model`) trained by generalized or sparse teacher forcing.
+
+    `generate` uses the last context row only: the latent state starts at the observation model's estimate
+    of `context[-1]`, and row 0 is the observation one model step later."""
+    kind: str = _hyper("shallow")              # latent model: "shallow", "alrnn", "plrnn", "dendritic" or "clipped_shallow"
+    latent: int | None = _hyper(None)          # latent dimension M (None: D, as many as observations; identity observation: at least D)
+    hidden: int = _hyper(50)                   # shallow PLRNN: hidden width L
+    P: int = _hyper(2)                         # AL-RNN: number of piecewise-linear units
+    observation: str = _hyper("identity")      # "identity" (the first D latents are the data) or "affine"
+    forcing: str = _hyper("gtf")               # "gtf" (generalized teacher forcing) or "stf" (sparse)
+    alpha: float | None = _hyper(None)         # GTF: fixed forcing strength in [0, 1], or None for the adaptive one
+    alpha_decay: float = _hyper(0.999)         # adaptive GTF: annealing factor gamma
+    tau: int = _hyper(16)                      # STF: forcing interval in steps
+    n_steps: int = _hyper(20_000)              # optimiser steps
+    seq_len: int = _hyper(50)                  # window length (at most the longest training trajectory is used)
+    batch_size: int = _hyper(16)               # windows per step
+    lr: tuple = _hyper((1e-3, 1e-5), _pair)    # first and last learning rate (RAdam, exponential decay)
+    noise: float = _hyper(0.0)                 # std of Gaussian noise added to each batch
+    clip_norm: float = _hyper(0.0)             # gradient clipping by global norm (0: none)
+    reg_latent: float = _hyper(0.0)            # L2 regularisation of the latent model
+    steps_per_call: int = _hyper(50)           # optimiser steps per compiled call
+    progress: bool = _hyper(False)             # a tqdm bar while fitting
+    checkpoint: str | None = _hyper(None)      # file to resume training from and save it to (every 1000 steps, on Ctrl-C)
+    model: ObservedModel | None = fitted()     # the trained latent and observation model
+    loss: Float[Array, " n_steps"] | None = fitted()  # the training MSE at each step
+
+    context_length: ClassVar[int] = 1
+    kinds: ClassVar[tuple] = ("flow", "map")
+
+    def __check_init__(self):
+        for name, allowed in (("kind", _KINDS), ("observation", ("identity", "affine")), ("forcing", ("gtf", "stf"))):
+            if getattr(self, name) not in allowed:
+                raise InputError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {getattr(self, name)!r}.")
+
+    @property
+    def is_fitted(self) -> bool:
+        return self.model is not None
+
+    @property
+    def dim(self) -> int | None:
+        return None if self.model is None else self.model.obs_dim
+
+    def _make(self, D: int, key) -> ObservedModel:
+        "The untrained model for D observations."
+        M = D if self.latent is None else check_int(self.latent, "latent")
+        if self.observation == "identity":
+            M = max(M, D)
+        return make_model(self.kind, D, M, key=key, observation=self.observation, hidden=self.hidden, P=self.P)
+
+    def _fit(self, trajectories, dt, key):
+        k_model, k_train = jax.random.split(require_key(key, "PLRNNReconstructor.fit"))
+        model = self._make(int(trajectories[0].shape[1]), k_model)
+        seq_len = min(check_int(self.seq_len, "seq_len", minimum=2), max(len(t) for t in trajectories))
+        spc = check_int(self.steps_per_call, "steps_per_call")
+        common = dict(n_steps=self.n_steps, seq_len=seq_len, batch_size=self.batch_size, lr=self.lr, clip_norm=self.clip_norm,
+                      noise=self.noise, reg_latent=self.reg_latent, steps_per_call=spc, progress=self.progress,
+                      checkpoint=self.checkpoint, checkpoint_every=spc * max(1, 1000 // spc) if self.checkpoint else None)
+        if self.forcing == "gtf":
+            res = train_gtf(model, trajectories, key=k_train, alpha=self.alpha, alpha_decay=self.alpha_decay, **common)
+        else:
+            res = train_stf(model, trajectories, key=k_train, tau=self.tau, **common)
+        return dataclasses.replace(self, model=res.model, loss=jnp.asarray(res.history["loss"]))
+
+    def _generate(self, context, n_steps, key):
+        return _free_run(self.model, context[-1], n_steps)
+
+    @x64
+    def step_map(self, context):
+        "The latent model's step in float64 and the latent state estimated from `context[-1]`."
+        if not self.is_fitted:
+            raise NotFittedError("PLRNNReconstructor is not fitted: call .fit(data, dt, key=...) first.")
+        context = as_trajectory(context, "context", dim=self.dim, min_length=1)
+        f64 = lambda a: a.astype(jnp.float64) if eqx.is_inexact_array(a) else a
+        z0 = self.model.observation.init_state(jnp.asarray(context[-1], self.model.latent.A.dtype))
+        return jax.tree_util.tree_map(f64, self.model.latent).step, jnp.asarray(z0, jnp.float64)
+
+    def _fit_info(self) -> dict:
+        return {"dim": self.dim}
+
+    def _like(self, dim: int) -> "PLRNNReconstructor":
+        return dataclasses.replace(self, model=self._make(dim, jax.random.key(0)),
+                                   loss=jnp.zeros(check_int(self.n_steps, "n_steps"), jnp.float32))

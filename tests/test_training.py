@@ -115,3 +115,74 @@ def test_manifold_attractor_regularization_pulls_units_to_line_attractor():
     reg = train_gtf(model, x, alpha=0.5, mar_units=2, mar_weight=10.0, **kw).model.latent
     free = train_gtf(model, x, alpha=0.5, **kw).model.latent
     assert dist(reg) < 0.05 < dist(free)
+
+
+@pytest.mark.parametrize("hp, msg", [
+    (dict(reg_latent=float("nan")), "reg_latent must be >= 0; got nan"),
+    (dict(reg_latent=float("inf")), "reg_latent must be >= 0; got inf"),
+    (dict(reg_latent=-1.0), "reg_latent must be >= 0; got -1.0"),
+    (dict(alpha=2.0), "alpha must be in [0, 1]"),
+    (dict(alpha=np.float32(-0.5)), "alpha must be >= 0"),
+    (dict(lr=(1e-3, -1.0)), "lr must be > 0"),
+    (dict(lr=1e-3), "lr must be a pair"),
+    (dict(n_steps=0), "n_steps must be an integer >= 1"),
+    (dict(forcing="stf", tau=0), "tau must be an integer >= 1"),
+    (dict(latent=0), "latent must be an integer >= 1"),
+    (dict(hidden=0), "hidden must be an integer >= 1"),
+])
+def test_reconstructor_bad_hyperparameters(no_compile, setup, hp, msg):
+    from dsrlab.training import PLRNNReconstructor
+    _, x = setup
+    with pytest.raises(InputError) as e:
+        PLRNNReconstructor(**hp).fit(x, 0.01, key=jax.random.key(0))
+    assert msg in str(e.value)
+
+
+@pytest.mark.parametrize("hp, msg", [(dict(kind="gru"), "kind must be one of"), (dict(observation="mlp"), "observation must be one of"),
+                                     (dict(forcing="tf"), "forcing must be one of")])
+def test_reconstructor_bad_names(hp, msg):
+    from dsrlab.training import PLRNNReconstructor
+    with pytest.raises(InputError, match=msg):
+        PLRNNReconstructor(**hp)
+
+
+def test_alpha_as_jax_scalar(setup):
+    "A JAX scalar for alpha trains as the same Python float does (it used to fail as an unhashable static argument)."
+    import jax.numpy as jnp
+    model, x = setup
+    kw = dict(key=jax.random.key(0), n_steps=4, steps_per_call=2, seq_len=20, batch_size=2, progress=False)
+    a = train_gtf(model, x, alpha=jnp.asarray(0.5), **kw).history["loss"]
+    np.testing.assert_array_equal(a, train_gtf(model, x, alpha=0.5, **kw).history["loss"])
+
+
+def test_nonfinite_loss_stops_and_keeps_last_finite_checkpoint(setup, tmp_path):
+    "Data scaled by 1e30 overflow float32 in the first loss: the run stops there, the checkpoint holds the initial state."
+    import equinox as eqx
+    from dsrlab.core import NonFiniteLossError
+    model, x = setup
+    ck = str(tmp_path / "run.eqx")
+    with pytest.raises(NonFiniteLossError, match="the loss became inf at step 1 of 20") as e:
+        train_gtf(model, 1e30 * x, key=jax.random.key(0), n_steps=20, steps_per_call=5, seq_len=20, batch_size=2,
+                  checkpoint=ck, progress=False)
+    assert e.value.step == 1
+    like = {"state": e.value.state, "history": {"loss": np.zeros(20, np.float32), "alpha": np.zeros(20, np.float32)},
+            "done": np.zeros((), np.int64)}
+    saved = eqx.tree_deserialise_leaves(ck, like)
+    assert int(saved["done"]) == 0
+    for a, b in zip(jax.tree_util.tree_leaves(saved["state"]["member"]["params"]),
+                    jax.tree_util.tree_leaves(eqx.filter(model, eqx.is_inexact_array))):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+
+def test_ensemble_of_reconstructor_model_and_list_data(setup):
+    "An ensemble trains on a list of trajectories of different lengths; each member as it would alone."
+    from dsrlab.training import ensemble_member, make_ensemble
+    _, x = setup
+    keys = jax.random.split(jax.random.key(5), 2)
+    ens = make_ensemble(lambda k: make_model("shallow", 3, 3, key=k, hidden=6), keys)
+    parts = [x[:200], x[250:330]]
+    kw = dict(n_steps=6, seq_len=20, batch_size=2, steps_per_call=3, progress=False)
+    res = train_gtf(ens, parts, key=jax.random.key(6), ensemble=True, **kw)
+    for i, k in enumerate(jax.random.split(jax.random.key(6), 2)):
+        alone = train_gtf(make_model("shallow", 3, 3, key=keys[i], hidden=6), parts, key=k, **kw)
+        np.testing.assert_allclose(res.history["loss"][:, i], alone.history["loss"], rtol=1e-5)
