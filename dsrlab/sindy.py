@@ -11,7 +11,7 @@ import itertools
 import math
 import re
 import warnings
-from typing import Callable, Sequence
+from typing import Callable, ClassVar, Sequence
 
 import diffrax
 import equinox as eqx
@@ -21,7 +21,8 @@ import numpy as np
 from jax import lax
 from jaxtyping import Array, Bool, Float, PRNGKeyArray
 
-from .core import InputError, as_array, as_trajectory, check_int, check_positive, check_time_grid
+from .core import (InputError, Reconstructor, as_array, as_trajectory, check_dt, check_int, check_positive,
+                         check_time_grid, fitted, require_key, x64)
 from .systems import Flow, Map
 
 # %% auto #0
@@ -431,6 +432,7 @@ class Optimizer(eqx.Module):
         "Coefficients (D, F) from G = Theta^T Theta, B = Theta^T Y and initial masks (D, F)."
         raise NotImplementedError
 
+    @x64
     def fit(
         self,
         theta: Float[Array, "N F"],  # library matrix
@@ -530,6 +532,7 @@ class EnsembleSINDy(Optimizer):
         if self.n_subset is not None:
             check_int(self.n_subset, "n_subset")
 
+    @x64
     def members(
         self,
         theta: Float[Array, "N F"],   # library matrix
@@ -546,11 +549,13 @@ class EnsembleSINDy(Optimizer):
             raise InputError(f"n_candidates_to_drop must be < the number of features {F}; got {self.n_candidates_to_drop}.")
         return _ensemble(self, theta, y, key, n_subset)
 
+    @x64
     def fit(self, theta, y, *, key=None):
         if key is None:
             raise InputError("EnsembleSINDy needs a random key: fit(..., key=jax.random.key(0)).")
         return self.aggregated(self.members(theta, y, key=key))
 
+    @x64
     def aggregated(self, members: Float[Array, "M D F"]) -> Float[Array, "D F"]:
         "The median or mean of the members' coefficients."
         return jnp.median(members, axis=0) if self.aggregate == "median" else jnp.mean(members, axis=0)
@@ -580,6 +585,7 @@ def _ensemble(ens, theta, y, key, n_subset):
     return jax.vmap(ens.optimizer.solve_gram)(G, B, mask)
 
 
+@x64
 def inclusion_probabilities(
     members: Float[Array, "M D F"],  # coefficients of the ensemble's members
 ) -> Float[Array, "D F"]:
@@ -615,10 +621,10 @@ def _as_list(x, name: str, dim: int | None = None, min_length: int = 2) -> list[
 def _match(other: list, x: list, name: str) -> None:
     "Check that each array of `other` has as many samples as the trajectory of `x` it goes with."
     if len(other) != len(x):
-        raise InputError(f"{name} must have one entry per trajectory of x ({len(x)}); got {len(other)}.")
+        raise InputError(f"{name} must have one entry per trajectory of the data ({len(x)}); got {len(other)}.")
     for i, (o, xi) in enumerate(zip(other, x)):
         if o.shape[0] != xi.shape[0]:
-            raise InputError(f"{name} must have as many samples as x (trajectory {i}: {xi.shape[0]}); got {o.shape[0]}.")
+            raise InputError(f"{name} must have as many samples as the data (trajectory {i}: {xi.shape[0]}); got {o.shape[0]}.")
 
 
 @eqx.filter_jit
@@ -650,40 +656,106 @@ def _iterate_control(library, coefficients, x0, us):
     return lax.scan(step, x0, us)[1]
 
 
-class AbstractSINDy(eqx.Module):
-    "What every SINDy model shares: library, optimiser, the fitted coefficients, and predicting, printing and simulating."
+@eqx.filter_jit
+def _flow_orbit(library, coefficients, x0, dt, n_steps: int, rtol, atol, max_steps: int):
+    "States at dt, 2 dt, ..., n_steps dt after x0 of dx/dt = coefficients @ library(x) (Tsit5, adaptive); inf after a blow-up."
+    ts = dt * jnp.arange(n_steps + 1, dtype=x0.dtype)
+    field = lambda t, x, args: coefficients @ library(x)
+    sol = diffrax.diffeqsolve(diffrax.ODETerm(field), diffrax.Tsit5(), ts[0], ts[-1], dt, x0, saveat=diffrax.SaveAt(ts=ts),
+                              stepsize_controller=diffrax.PIDController(rtol=rtol, atol=atol), max_steps=max_steps,
+                              throw=False)   # a model that blows up gives inf rows, not an exception
+    return sol.ys[1:]
+
+
+@eqx.filter_jit
+def _map_orbit(library, coefficients, x0, n_steps: int):
+    "The n_steps iterates after x0 of x -> coefficients @ library(x)."
+    step = lambda x, _: (coefficients @ library(x),) * 2
+    return lax.scan(step, x0, None, length=n_steps)[1]
+
+
+def _map_step(library, coefficients, x):
+    "One step of the identified map."
+    return coefficients @ library(x)
+
+
+def _rk4_step(library, coefficients, dt, x):
+    "One classical Runge-Kutta step of size dt of the identified vector field."
+    f = lambda y: coefficients @ library(y)
+    k1 = f(x); k2 = f(x + dt / 2 * k1); k3 = f(x + dt / 2 * k2); k4 = f(x + dt * k3)
+    return x + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+
+
+def _given(dt) -> bool:
+    "Was a sampling step given (not left out, not None)?"
+    return dt is not None and dt is not ...
+
+
+class AbstractSINDy(Reconstructor):
+    """What every SINDy model shares: library, optimiser, the fitted coefficients, and fitting, predicting, printing,
+    simulating and generating. `generate` uses the last row of the context only: the model is a flow or map of the state."""
     library: Library = eqx.field(default_factory=PolynomialLibrary)   # candidate features
     optimizer: Optimizer = eqx.field(default_factory=STLSQ)           # sparse regression
-    coefficients: Float[Array, "D F"] | None = None     # Xi, set by `fit`
-    members: Float[Array, "M D F"] | None = None        # the ensemble's coefficients, when the optimiser is an `EnsembleSINDy`
-    x0: Float[Array, " D"] | None = None                # first state of the training data, the default start of `simulate`
-    input_names: tuple | None = eqx.field(static=True, default=None)  # names of the state (and control) coordinates
-    n_control: int = eqx.field(static=True, default=0)  # number of control inputs
-    dt: float | None = eqx.field(static=True, default=None)  # sampling step of the training data
+    coefficients: Float[Array, "D F"] | None = fitted()   # Xi, set by `fit`
+    members: Float[Array, "M D F"] | None = fitted()      # the ensemble's coefficients, when the optimiser is an `EnsembleSINDy`
+    x0: Float[Array, " D"] | None = fitted()              # first state of the training data, the default start of `simulate`
+    input_names: tuple | None = fitted(static=True)       # names of the state (and control) coordinates
+    n_control: int | None = fitted(static=True)           # number of control inputs
+    dt: float | None = fitted(static=True)                # sampling step of the training data; None for a map
 
-    discrete_time = False
+    context_length: ClassVar[int] = 1
+    kinds: ClassVar[tuple] = ("flow",)
 
     # -- fitting ------------------------------------------------------------------------
     def _regression_data(self, xs, us, dt, x_dots):
-        "The library matrix and targets, stacked over trajectories."
+        "The library matrix and targets, stacked over trajectories (dt None: a map, targets are the next states)."
         raise NotImplementedError
 
-    def _min_length(self) -> int:
+    def _discrete_time(self) -> bool | None:
+        "True: always a map; False: always a flow; None: a map when fit gets dt=None."
+        return False
+
+    def _min_length(self, is_map: bool = False) -> int:
         return 2
 
+    def _is_map(self, dt, t) -> bool:
+        "Does this fit identify a map? From the `discrete_time` setting and the time arguments `fit` got."
+        discrete = self._discrete_time()
+        if discrete:
+            if t is not None or (_given(dt) and check_dt(dt) != 1.0):
+                raise InputError("a discrete-time model advances one step at a time: give neither dt nor t (or dt=None).")
+            return True
+        if t is not None and _given(dt):
+            raise InputError("give the sampling step dt or the time stamps t (one of them).")
+        if t is not None:
+            return False
+        if dt is ...:
+            raise InputError("give the sampling step dt or the time stamps t (one of them)"
+                             + ("." if discrete is False else ", or dt=None to identify a map x[n+1] = f(x[n])."))
+        if dt is None:
+            if discrete is False:
+                why = "discrete_time=False" if hasattr(self, "discrete_time") else f"{type(self).__name__} learns flows only"
+                raise InputError(f"dt must be a positive sampling step ({why}: a flow dx/dt = f(x)); got None. "
+                                 "Give dt or the time stamps t.")
+            return True
+        check_dt(dt)
+        return False
+
+    @x64
     def fit(
         self,
-        x,                         # one trajectory (T, D), a batch (B, T, D) or a list of (T_i, D)
-        dt: float | None = None,   # sampling step (flows); give `dt` or `t`
+        data,                      # one trajectory (T, D), a batch (B, T, D) or a list of (T_i, D)
+        dt: float | None = ...,    # sampling step of a flow; None for a map; leave it out when giving `t`
         *,
         t=None,                    # time stamps (T,) instead of dt, uniform; or one array per trajectory
-        u=None,                    # control inputs, shaped like x: (T, m), (B, T, m) or a list
-        x_dot=None,                # derivatives shaped like x, instead of differentiating x
+        u=None,                    # control inputs, shaped like the data: (T, m), (B, T, m) or a list
+        x_dot=None,                # derivatives shaped like the data, instead of differentiating it
         feature_names: Sequence[str] | None = None,  # names of the state (then control) coordinates; default x0, x1, ..., u0, ...
-        key: PRNGKeyArray | None = None,  # random key, for ensembles
+        key: PRNGKeyArray | None = None,  # random key, needed by an `EnsembleSINDy` optimiser
     ) -> "AbstractSINDy":
-        "A fitted copy of this model."
-        xs = _as_list(x, "x", min_length=self._min_length())
+        "A fitted copy of this model (which is left unchanged)."
+        is_map = self._is_map(dt, t)
+        xs = _as_list(data, "data", min_length=self._min_length(is_map))
         D = xs[0].shape[1]
         us = None
         if u is not None:
@@ -694,7 +766,7 @@ class AbstractSINDy(eqx.Module):
         if x_dot is not None:
             x_dots = _as_list(x_dot, "x_dot", dim=D, min_length=1)
             _match(x_dots, xs, "x_dot")
-        dt = self._check_time(xs, dt, t)
+        dt = None if is_map else self._time_step(xs, dt, t)
         names = tuple(feature_names) if feature_names is not None else \
             tuple(f"x{i}" for i in range(D)) + tuple(f"u{i}" for i in range(n_control))
         if len(names) != D + n_control:
@@ -702,10 +774,11 @@ class AbstractSINDy(eqx.Module):
         F = self.library.n_features(D + n_control)
         if F == 0:
             raise InputError(f"the library yields no features for {D + n_control} input(s); use a library with at least one term.")
+        ensemble = isinstance(self.optimizer, EnsembleSINDy)
+        if ensemble or key is not None:
+            key = require_key(key, f"{type(self).__name__}.fit with an EnsembleSINDy optimiser")
         theta, y = self._regression_data(xs, us, dt, x_dots)
-        if isinstance(self.optimizer, EnsembleSINDy):
-            if key is None:
-                raise InputError("an EnsembleSINDy optimiser needs a random key: fit(..., key=jax.random.key(0)).")
+        if ensemble:
             members = self.optimizer.members(theta, y, key=key)
             coefficients = self.optimizer.aggregated(members)
         else:
@@ -720,15 +793,13 @@ class AbstractSINDy(eqx.Module):
         return dataclasses.replace(self, coefficients=coefficients, members=members, x0=xs[0][0],
                                    input_names=names, n_control=n_control, dt=dt)
 
-    def _check_time(self, xs, dt, t) -> float | None:
-        if self.discrete_time:
-            if t is not None or (dt is not None and float(dt) != 1.0):
-                raise InputError("a discrete-time model advances one step at a time: give neither dt nor t.")
-            return None
-        if (dt is None) == (t is None):
-            raise InputError("give the sampling step dt or the time stamps t (one of them).")
-        if dt is not None:
-            return check_positive(dt, "dt")
+    def _fit(self, trajectories, dt, key):
+        return self.fit(trajectories, dt, key=key)
+
+    def _time_step(self, xs, dt, t) -> float:
+        "The sampling step of a flow, from `dt` or from uniform time stamps `t`."
+        if t is None:
+            return check_dt(dt, allow_map=False)
         ts = list(t) if isinstance(t, (list, tuple)) else [t] * len(xs)
         _match([np.asarray(ti) for ti in ts], xs, "t")
         dts = [check_time_grid(ti, "t") for ti in ts]
@@ -736,17 +807,63 @@ class AbstractSINDy(eqx.Module):
             raise InputError(f"every trajectory must have the same step; got steps from {min(dts):g} to {max(dts):g}.")
         return dts[0]
 
+    # -- the Reconstructor interface ----------------------------------------------------
+    @property
+    def is_fitted(self) -> bool:
+        return self.coefficients is not None
+
+    @property
+    def dim(self) -> int | None:
+        "Dimension of the state (None before `fit`)."
+        return None if self.coefficients is None else self.coefficients.shape[0]
+
+    @property
+    def is_map(self) -> bool:
+        "Is the fitted model a map x[n+1] = f(x[n]) (rather than a flow dx/dt = f(x))?"
+        self._check_fitted()
+        return self.dt is None
+
+    def _check_autonomous(self, what: str) -> None:
+        if self.n_control:
+            raise InputError(f"{what} needs an autonomous model, and this one was fitted with {self.n_control} control "
+                             "input(s); use simulate(x0, n_steps, u=...).")
+
+    @x64
+    def _generate(self, context, n_steps, key):
+        self._check_autonomous("generate")
+        x0, c = jnp.asarray(context[-1], jnp.float64), jnp.asarray(self.coefficients, jnp.float64)
+        if self.is_map:
+            ys = _map_orbit(self.library, c, x0, n_steps)
+        else:
+            ys = _flow_orbit(self.library, c, x0, jnp.asarray(self.dt, jnp.float64), n_steps, 1e-7, 1e-9, 64 * n_steps + 4096)
+        return ys.astype(jnp.float32)
+
+    @x64
+    def step_map(self, context):
+        """The identified map, or one RK4 step of the identified vector field at the sampling step, in float64,
+        and context[-1] to start from."""
+        self._check_fitted()
+        self._check_autonomous("step_map")
+        z0 = as_trajectory(context, "context", dim=self.dim, min_length=1, dtype=jnp.float64)[-1]
+        c = jnp.asarray(self.coefficients, jnp.float64)
+        if self.is_map:
+            return jax.tree_util.Partial(_map_step, self.library, c), z0
+        return jax.tree_util.Partial(_rk4_step, self.library, c, jnp.asarray(self.dt, jnp.float64)), z0
+
+    def _fit_info(self) -> dict:
+        return dict(dim=self.dim, n_features=int(self.coefficients.shape[1]), input_names=list(self.input_names),
+                    n_control=self.n_control, dt=self.dt, n_members=None if self.members is None else int(self.members.shape[0]))
+
+    def _like(self, dim, n_features, input_names, n_control, dt, n_members):
+        return dataclasses.replace(self, coefficients=jnp.zeros((dim, n_features)), x0=jnp.zeros(dim),
+                                   members=None if n_members is None else jnp.zeros((n_members, dim, n_features)),
+                                   input_names=tuple(input_names), n_control=n_control, dt=dt)
+
     # -- using the fitted model ---------------------------------------------------------
     def _check_fitted(self):
         if self.coefficients is None:
             raise InputError(f"this {type(self).__name__} is not fitted: fit returns the fitted model, "
                              "so write model = model.fit(x, dt).")
-
-    @property
-    def dim(self) -> int:
-        "Dimension of the state."
-        self._check_fitted()
-        return self.coefficients.shape[0]
 
     def feature_names(self, latex: bool = False) -> list[str]:
         "Names of the library's features for this model's inputs."
@@ -777,17 +894,18 @@ class AbstractSINDy(eqx.Module):
 
     def print(self, precision: int = 3) -> None:
         "Print the identified equations, one per line."
-        lhs = [f"{n}[n+1]" if self.discrete_time else f"{n}'" for n in self.input_names[: self.dim]]
+        lhs = [f"{n}[n+1]" if self.is_map else f"{n}'" for n in self.input_names[: self.dim]]
         for l, r in zip(lhs, self.equations(precision)):
             print(f"{l} = {r}")
 
     def latex(self, precision: int = 3) -> str:
         "The identified equations as one LaTeX `aligned` block."
         names = [_latex_name(n) for n in self.input_names[: self.dim]]
-        lhs = [f"{n}_{{k+1}}" if self.discrete_time else rf"\dot {n}" for n in names]
+        lhs = [f"{n}_{{k+1}}" if self.is_map else rf"\dot {n}" for n in names]
         rows = [f"{l} &= {r}" for l, r in zip(lhs, self.equations(precision, latex=True))]
         return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
 
+    @x64
     def predict(
         self,
         x,          # states (T, D) or one state (D,)
@@ -801,7 +919,7 @@ class AbstractSINDy(eqx.Module):
         return (_library_matrix(self.library, z) @ self.coefficients.T)[0 if one else slice(None)]
 
     def _with_control(self, x, u):
-        if self.n_control == 0:
+        if not self.n_control:
             if u is not None:
                 raise InputError("u was given, but the model was fitted without control inputs.")
             return x
@@ -812,21 +930,26 @@ class AbstractSINDy(eqx.Module):
             raise InputError(f"u must have as many samples as x ({x.shape[0]}); got {u.shape[0]}.")
         return jnp.concatenate([x, u], axis=1)
 
+    @x64
     def score(
         self,
-        x,                        # one trajectory (T, D), a batch or a list
-        dt: float | None = None,  # sampling step (flows)
+        data,                     # one trajectory (T, D), a batch or a list
+        dt: float | None = None,  # sampling step (flows; a map needs none)
         *,
         t=None,                   # time stamps instead of dt
-        u=None,                   # control inputs shaped like x
-        x_dot=None,               # derivatives instead of differentiating x
+        u=None,                   # control inputs shaped like the data
+        x_dot=None,               # derivatives instead of differentiating the data
     ) -> float:
         "R^2 of the predicted derivatives (or next states), averaged over coordinates."
         self._check_fitted()
-        xs = _as_list(x, "x", dim=self.dim, min_length=self._min_length())
+        if self.is_map and (t is not None or _given(dt) and check_dt(dt) != 1.0):
+            raise InputError("a discrete-time model advances one step at a time: give neither dt nor t (or dt=None).")
+        if not self.is_map and _given(dt) == (t is not None):
+            raise InputError("give the sampling step dt or the time stamps t (one of them).")
+        xs = _as_list(data, "data", dim=self.dim, min_length=self._min_length(self.is_map))
         us = None if u is None else _as_list(u, "u", dim=self.n_control, min_length=1)
         x_dots = None if x_dot is None else _as_list(x_dot, "x_dot", dim=self.dim, min_length=1)
-        theta, y = self._regression_data(xs, us, self._check_time(xs, dt, t), x_dots)
+        theta, y = self._regression_data(xs, us, None if self.is_map else self._time_step(xs, dt, t), x_dots)
         pred = theta @ self.coefficients.T
         ss_res = jnp.sum((y - pred) ** 2, axis=0)
         ss_tot = jnp.sum((y - y.mean(axis=0)) ** 2, axis=0)
@@ -842,11 +965,12 @@ class AbstractSINDy(eqx.Module):
         if self.n_control:
             raise InputError("a model with control inputs is not autonomous, so it is not a system of the zoo; "
                              "use simulate(x0, n_steps, u=...).")
-        cls = Map if self.discrete_time else Flow
-        step = 1.0 if self.discrete_time else (self.dt if dt is None else check_positive(dt, "dt"))
+        cls = Map if self.is_map else Flow
+        step = 1.0 if self.is_map else (self.dt if dt is None else check_positive(dt, "dt"))
         return cls(params={"coefficients": self.coefficients}, x0=self.x0, name=name, fn=_LibraryField(self.library),
                    dt=step, period=None, lyapunov_max=None, source="identified by SINDy")
 
+    @x64
     def simulate(
         self,
         x0=None,                  # initial state (D,); default: the first state of the training data
@@ -867,7 +991,7 @@ class AbstractSINDy(eqx.Module):
             if us is None or us.shape[0] != n_steps:
                 raise InputError(f"u must be given with shape ({n_steps}, {self.n_control}); got "
                                  f"{None if u is None else np.shape(u)}.")
-            if self.discrete_time:
+            if self.is_map:
                 return _iterate_control(self.library, self.coefficients, x0, us)
             step = self.dt if dt is None else check_positive(dt, "dt")
             ts = step * jnp.arange(n_steps, dtype=jnp.float64)
@@ -875,18 +999,22 @@ class AbstractSINDy(eqx.Module):
         if u is not None:
             raise InputError("u was given, but the model was fitted without control inputs.")
         system = self.to_system(dt)
-        if self.discrete_time:
+        if self.is_map:
             return system.trajectory(n_steps, x0=x0, dtype=jnp.float64)
         return system.trajectory(n_steps, x0=x0, rtol=rtol, atol=atol, max_steps=max_steps, dtype=jnp.float64)
 
 
+_FITTED = ("coefficients", "members", "x0", "input_names", "n_control", "dt")
+
+
 def _set_fitted(model, fitted: dict) -> None:
-    "Set the fields that `fit` fills in (all None or defaults for an unfitted model)."
-    unknown = set(fitted) - {"coefficients", "members", "x0", "input_names", "n_control", "dt"}
+    "Set the fields that `fit` fills in (None for an unfitted model); `dataclasses.replace` passes them to `__init__`."
+    unknown = set(fitted) - set(_FITTED)
     if unknown:
-        raise TypeError(f"unexpected argument(s): {', '.join(sorted(unknown))}")
-    model.coefficients, model.members, model.x0 = fitted.get("coefficients"), fitted.get("members"), fitted.get("x0")
-    model.input_names, model.n_control, model.dt = fitted.get("input_names"), fitted.get("n_control", 0), fitted.get("dt")
+        raise TypeError(f"unexpected argument(s): {', '.join(sorted(unknown))}; the hyperparameters are "
+                        f"{', '.join(model.hyperparameters())}.")
+    for name in _FITTED:
+        setattr(model, name, fitted.get(name))
 
 
 def _check_parts(model) -> None:
@@ -901,9 +1029,12 @@ def _stack_regression(thetas, ys):
 
 
 class SINDy(AbstractSINDy):
-    "SINDy: sparse regression of the time derivatives (or next states) on a library of features."
+    """SINDy: sparse regression of the time derivatives (or next states) on a library of features.
+    As a `Reconstructor`, `generate` continues from the last row of the context (it uses no other row)."""
     differentiation: Differentiator = eqx.field(default_factory=FiniteDifference)  # how x_dot is estimated
-    discrete_time: bool = eqx.field(static=True, default=False)  # identify a map x[n+1] = f(x[n]) instead of a flow
+    discrete_time: bool | None = eqx.field(static=True, default=None)  # True: a map; False: a flow; None: a map if dt is None
+
+    kinds: ClassVar[tuple] = ("flow", "map")
 
     def __init__(
         self,
@@ -911,7 +1042,7 @@ class SINDy(AbstractSINDy):
         optimizer: Optimizer | None = None,      # sparse regression; default `STLSQ()`
         differentiation: Differentiator | None = None,  # how derivatives are estimated; default `FiniteDifference()`
         *,
-        discrete_time: bool = False,             # identify a map x[n+1] = f(x[n]) instead of a flow
+        discrete_time: bool | None = None,       # identify a map x[n+1] = f(x[n]) (True), a flow (False), or a map exactly when `fit` gets dt=None (None)
         **fitted,                                # coefficients, members, x0, input_names, n_control, dt: set by `fit`
     ):
         self.library = PolynomialLibrary() if library is None else library
@@ -922,15 +1053,20 @@ class SINDy(AbstractSINDy):
 
     def __check_init__(self):
         _check_parts(self)
+        if self.discrete_time not in (None, True, False):
+            raise InputError(f"discrete_time must be True, False or None; got {self.discrete_time!r}.")
 
-    def _min_length(self):
-        return 2 if self.discrete_time else self.differentiation.min_length
+    def _discrete_time(self):
+        return self.discrete_time
+
+    def _min_length(self, is_map: bool = False):
+        return 2 if is_map else self.differentiation.min_length
 
     def _regression_data(self, xs, us, dt, x_dots):
         thetas, ys = [], []
         for i, x in enumerate(xs):
             z = x if us is None else jnp.concatenate([x, us[i]], axis=1)
-            if self.discrete_time:
+            if dt is None:   # a map: the targets are the next states
                 thetas.append(_library_matrix(self.library, z[:-1])); ys.append(x[1:])
             elif x_dots is None:
                 xs_used, x_dot = _differentiate(self.differentiation, x, dt)
@@ -956,7 +1092,8 @@ def _weak_rows(theta, x, dt, n_subdomains: int, width: int, p: int):
 
 
 class WeakSINDy(AbstractSINDy):
-    "SINDy in integral (weak) form: regression of test-function integrals, no derivatives of the data."
+    """SINDy in integral (weak) form: regression of test-function integrals, no derivatives of the data.
+    Flows only (it needs a dt); `generate` continues from the last row of the context (it uses no other row)."""
     n_subdomains: int = eqx.field(static=True, default=200)   # test functions per trajectory
     subdomain_width: int = eqx.field(static=True, default=101)  # samples covered by each test function (odd)
     test_power: int = eqx.field(static=True, default=4)       # p in phi(s) = (1 - s^2)^p
@@ -982,7 +1119,7 @@ class WeakSINDy(AbstractSINDy):
         check_int(self.subdomain_width, "subdomain_width", minimum=5)
         check_int(self.test_power, "test_power", minimum=1)
 
-    def _min_length(self):
+    def _min_length(self, is_map: bool = False):
         return self.subdomain_width
 
     def _regression_data(self, xs, us, dt, x_dots):

@@ -15,6 +15,14 @@ from scipy.integrate import solve_ivp  # noqa: E402
 
 from dsrlab.sindy import (  # noqa: E402
     SINDy, STLSQ, SR3, FiniteDifference, FourierLibrary, PolynomialLibrary, SmoothedFiniteDifference)
+from dsrlab.core import x64  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _float64():
+    "Every comparison with pysindy runs in float64 (JAX arrays made from NumPy's float64 data stay float64)."
+    with x64():
+        yield
 
 
 def _lorenz(t, s, sigma=10.0, rho=28.0, beta=8 / 3):
