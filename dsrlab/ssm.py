@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 import abc
+import dataclasses
 import math
 import numbers
+from typing import Callable, ClassVar
 
 import equinox as eqx
 import jax
@@ -15,15 +17,15 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 from jaxtyping import Array, Complex, Float, Int, PRNGKeyArray
-from tqdm.auto import tqdm
 
-from .core import InputError, as_trajectory, check_int, check_positive
+from .core import (InputError, NotFittedError, Reconstructor, Windows, as_batch, as_trajectories, as_trajectory, check_int,
+                         check_positive, fitted, require_key, train_loop)
 from .hippo import discretize, dplr, nplr, s4d_init  # discretize: the dense rule, re-exported here
 
 # %% auto #0
 __all__ = ['LAYER_TYPES', 'discretize_diag', 'ssm_kernel_naive', 'cauchy', 's4_kernel', 's4d_kernel', 'causal_conv',
            'linear_scan', 'linear_scan_sequential', 'S4D', 'S4', 'S5', 'LRU', 'Mamba', 'run_recurrent', 'SequenceModel',
-           'fit_classifier', 'fit_forecaster']
+           'fit_classifier', 'fit_forecaster', 'SSMForecaster']
 
 # %% ../nbs/04_ssm.ipynb #55723162
 def _is_tracer(x) -> bool:
@@ -854,25 +856,72 @@ def _optimizer(model, lr: float, n_steps: int, weight_decay: float, ssm_lr_facto
          "ssm": optax.adam(sched(ssm_lr_factor))}, lambda _: labels))  # a Module is callable: wrap it
 
 
-def _fit(model, loss_fn, batches, data, n_steps, lr, weight_decay, key, progress=False, desc="training"):
-    opt = _optimizer(model, lr, n_steps, weight_decay)
-    opt_state = opt.init(eqx.filter(model, eqx.is_inexact_array))
+class _Forecasting(eqx.Module):
+    "Random windows of a `Windows` set; one-step MSE over the window, plus `rollout` steps fed the model's own outputs."
+    window: int = eqx.field(static=True)
+    rollout: int = eqx.field(static=True)
+    batch_size: int = eqx.field(static=True)
+    noise: float = eqx.field(static=True)
 
-    @eqx.filter_jit
-    def update(model, opt_state, key, data):  # data as an argument: a closed-over array would be baked into the program
-        batch = batches(key, data)
-        loss, grads = eqx.filter_value_and_grad(loss_fn)(model, *batch)
-        updates, opt_state = opt.update(grads, opt_state, eqx.filter(model, eqx.is_inexact_array))
-        return eqx.apply_updates(model, updates), opt_state, loss
+    def batch(self, windows, key):
+        k1, k2 = jax.random.split(key)
+        w = windows.sample(k1, self.batch_size)
+        x_in = w[:, : self.window] + self.noise * jax.random.normal(k2, w[:, : self.window].shape, _F)
+        return x_in, w[:, 1:]
 
-    losses = []
-    bar = tqdm(jax.random.split(key, n_steps), desc=desc, disable=not progress, leave=False)
-    for i, k in enumerate(bar):
-        model, opt_state, loss = update(model, opt_state, k, data)
-        losses.append(loss)
-        if progress and i % 50 == 0:
-            bar.set_postfix(loss=f"{float(loss):.3g}")
-    return model, np.asarray(jnp.stack(losses))
+    def _closed_loop(self, m, x_in, target):
+        "Teacher-forced pass over the window by the recurrence, then `rollout` steps fed with the model's own output."
+        state, y_tf = jax.lax.scan(lambda s, u: m._step(s, u), m.init_state(), x_in)
+
+        def body(carry, _):
+            s, y = carry
+            s, y_next = m._step(s, y)
+            return (s, y_next), y_next
+
+        y_free = jax.lax.scan(body, (state, y_tf[-1]), None, length=self.rollout)[1]
+        return jnp.mean((y_tf - target[: self.window]) ** 2) + jnp.mean((y_free - target[self.window :]) ** 2)
+
+    def loss(self, m, xb, tb):
+        if self.rollout:
+            return jnp.mean(jax.vmap(lambda x, t: self._closed_loop(m, x, t))(xb, tb))
+        return jnp.mean((jax.vmap(m._call)(xb) - tb) ** 2)
+
+
+class _Classification(eqx.Module):
+    "Random batches of labelled sequences; cross-entropy of the pooled logits."
+    batch_size: int = eqx.field(static=True)
+
+    def batch(self, data, key):
+        i = jax.random.randint(key, (self.batch_size,), 0, data[0].shape[0])
+        return data[0][i], data[1][i]
+
+    def loss(self, m, xb, yb):
+        return optax.softmax_cross_entropy_with_integer_labels(jax.vmap(m._call)(xb), yb).mean()
+
+
+def _sgd_step(task, static, data, lr, n_steps, weight_decay, state, key):
+    "One optimiser step of `task`'s loss on a random batch: the `step` that `train_loop` scans."
+    params, opt_state = state
+    opt = _optimizer(params, lr, n_steps, weight_decay)   # pure functions of its (static) settings: rebuilt while tracing
+    batch = task.batch(data, key)
+    loss, grads = jax.value_and_grad(lambda p: task.loss(eqx.combine(p, static), *batch))(params)
+    updates, opt_state = opt.update(grads, opt_state, params)
+    return (eqx.apply_updates(params, updates), opt_state), {"loss": loss}
+
+
+def _fit(model, task, data, n_steps, lr, weight_decay, key, progress=False, desc="training", checkpoint=None, settings=None):
+    "The model after `n_steps` steps of `task` by `dsrlab.core.train_loop`, and the loss at every step."
+    params, static = eqx.partition(model, eqx.is_inexact_array)
+    opt_state = _optimizer(params, lr, n_steps, weight_decay).init(params)
+    # a Partial of a module-level function with hashable settings: a second fit of the same shapes reuses the compiled steps
+    step = jax.tree_util.Partial(_sgd_step, task, static, data, lr, n_steps, weight_decay)
+    (params, _), history = train_loop(step, (params, opt_state), n_steps, key=key, progress=progress, desc=desc,
+                                      checkpoint=checkpoint, settings=settings)
+    return eqx.combine(params, static), history["loss"]
+
+
+def _check_optimiser(lr, weight_decay) -> tuple[float, float]:
+    return check_positive(lr, "lr"), check_positive(weight_decay, "weight_decay", allow_zero=True)
 
 
 def fit_classifier(
@@ -886,31 +935,28 @@ def fit_classifier(
     *,
     key: PRNGKeyArray,           # random key (batches)
     progress: bool = False,      # tqdm bar with the loss
+    checkpoint: str | None = None,  # file to resume from and save to (see `dsrlab.core.train_loop`)
 ) -> tuple[SequenceModel, np.ndarray]:
     "The model trained by cross-entropy on random batches, and the loss at every step."
     if model.pool == "none":
         raise InputError("model must pool its outputs to logits (pool='mean' or 'last') to classify.")
-    if np.ndim(X) != 3 or np.shape(X)[2] != model.encoder.in_features:
-        raise InputError(f"X must be (B, L, {model.encoder.in_features}); got shape {tuple(np.shape(X))}.")
-    if np.shape(y) != np.shape(X)[:1]:
+    d_in, n_classes = model.encoder.in_features, model.decoder.out_features
+    X = as_batch(X, "X", dim=d_in, min_length=1)   # (B, L, d_in), finite
+    if np.ndim(X) != 3 or np.shape(y) != np.shape(X)[:1]:
         raise InputError(f"y must be (B,) = ({np.shape(X)[0]},) labels; got shape {tuple(np.shape(y))}.")
+    y = np.asarray(y)
+    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= n_classes:
+        raise InputError(f"y must be integer class labels in [0, {n_classes}) (the model's d_out); "
+                         f"got {y.dtype} values in [{y.min()}, {y.max()}].")
     n_steps, batch_size = check_int(n_steps, "n_steps"), check_int(batch_size, "batch_size")
-    X, y = jnp.asarray(X, _F), jnp.asarray(y, jnp.int32)
-
-    def loss_fn(m, xb, yb):
-        logits = jax.vmap(m._call)(xb)
-        return optax.softmax_cross_entropy_with_integer_labels(logits, yb).mean()
-
-    def batches(k, data):
-        i = jax.random.randint(k, (batch_size,), 0, data[0].shape[0])
-        return data[0][i], data[1][i]
-
-    return _fit(model, loss_fn, batches, (X, y), n_steps, check_positive(lr, "lr"), weight_decay, key, progress, "fit_classifier")
+    lr, weight_decay = _check_optimiser(lr, weight_decay)
+    return _fit(model, _Classification(batch_size), (X, jnp.asarray(y, jnp.int32)), n_steps, lr, weight_decay,
+                key, progress, "fit_classifier", checkpoint, dict(batch_size=batch_size, lr=lr, weight_decay=weight_decay))
 
 
 def fit_forecaster(
     model: SequenceModel,        # a forecasting model (pool="none", d_in == d_out == D)
-    data: Float[Array, "T D"],   # a trajectory (T, D) or batch (B, T, D), standardised
+    data,                        # a trajectory (T, D), a batch (B, T, D) or a list of trajectories of any lengths, standardised
     window: int = 64,            # teacher-forced window length
     n_steps: int = 1000,         # optimiser steps
     batch_size: int = 32,        # windows per step
@@ -921,43 +967,130 @@ def fit_forecaster(
     *,
     key: PRNGKeyArray,           # random key (windows, noise)
     progress: bool = False,      # tqdm bar with the loss
+    checkpoint: str | None = None,  # file to resume from and save to (see `dsrlab.core.train_loop`)
 ) -> tuple[SequenceModel, np.ndarray]:
     "The model trained to predict `x_{t+1}` from `x_{<=t}` on random windows (plus `rollout` closed-loop steps), and the loss at every step."
     if model.pool != "none" or model.encoder.in_features != model.decoder.out_features:
         raise InputError("model must be a forecaster: pool='none' and d_in == d_out.")
     window = check_int(window, "window", minimum=2)
     n_steps, batch_size = check_int(n_steps, "n_steps"), check_int(batch_size, "batch_size")
+    lr, weight_decay = _check_optimiser(lr, weight_decay)
     noise = check_positive(noise, "noise", allow_zero=True)
     rollout = check_int(rollout, "rollout", minimum=0)
-    data = jnp.asarray(as_trajectory(data, "data", dim=model.encoder.in_features, min_length=window + rollout + 1)
-                       if np.ndim(data) <= 2 else data, _F)
-    data = data[None] if data.ndim == 2 else data
-    from dsrlab.core import _sample_windows
+    trajectories = as_trajectories(data, "data", dim=model.encoder.in_features)
+    lengths = [int(t.shape[0]) for t in trajectories]
+    if max(lengths) < window + rollout + 1:
+        raise InputError(f"data must be at least {window + rollout + 1} time steps long (window + rollout + 1) in at least "
+                         f"one trajectory; got {'length' if len(lengths) == 1 else 'lengths'} {lengths if len(lengths) > 1 else lengths[0]}.")
+    windows = Windows(trajectories, window + rollout + 1)   # shorter trajectories are left out
+    settings = dict(window=window, batch_size=batch_size, lr=lr, weight_decay=weight_decay, noise=noise, rollout=rollout)
+    return _fit(model, _Forecasting(window, rollout, batch_size, noise), windows, n_steps, lr, weight_decay, key,
+                progress, "fit_forecaster", checkpoint, settings)
 
-    if data.shape[1] < window + rollout + 1:
-        raise InputError(f"data must have at least window + rollout + 1 = {window + rollout + 1} steps; got {data.shape[1]}.")
+# %% ../nbs/04_ssm.ipynb #fa84ed0e
+def _state_vector(tree) -> tuple[Array, Callable]:
+    "A real vector holding the arrays of `tree` (complex ones as real and imaginary parts), and the function that rebuilds the tree."
+    leaves, treedef = jax.tree_util.tree_flatten(tree)
+    shapes, cplx = [l.shape for l in leaves], [jnp.iscomplexobj(l) for l in leaves]
+    sizes = [math.prod(s) * (2 if c else 1) for s, c in zip(shapes, cplx)]
+    parts = [jnp.concatenate([l.real.ravel(), l.imag.ravel()]) if c else l.ravel() for l, c in zip(leaves, cplx)]
 
-    def closed_loop(m, x_in, target):
-        "Teacher-forced pass over the window by the recurrence, then `rollout` steps fed with the model's own output."
-        state, y_tf = jax.lax.scan(lambda s, u: m._step(s, u), m.init_state(), x_in)
+    def unravel(v):
+        out, at = [], 0
+        for s, c, n in zip(shapes, cplx, sizes):
+            piece = v[at : at + n]
+            out.append((piece[: n // 2] + 1j * piece[n // 2 :] if c else piece).reshape(s))
+            at += n
+        return jax.tree_util.tree_unflatten(treedef, out)
 
-        def body(carry, _):
-            s, y = carry
-            s, y_next = m._step(s, y)
-            return (s, y_next), y_next
+    return jnp.concatenate(parts), unravel
 
-        y_free = jax.lax.scan(body, (state, y_tf[-1]), None, length=rollout)[1]
-        return jnp.mean((y_tf - target[:window]) ** 2) + jnp.mean((y_free - target[window:]) ** 2)
 
-    def loss_fn(m, xb, tb):
-        if rollout:
-            return jnp.mean(jax.vmap(lambda x, t: closed_loop(m, x, t))(xb, tb))
-        return jnp.mean((jax.vmap(m._call)(xb) - tb) ** 2)
+@eqx.filter_jit
+def _warm_up(model, context):
+    "The stacked layers' states after the recurrence has read `context`, and the prediction of the next state."
+    state, y = jax.lax.scan(lambda s, x: model._step(s, x), model.init_state(), context)
+    return state, y[-1]
 
-    def batches(k, data):
-        k1, k2 = jax.random.split(k)
-        w = _sample_windows(data, window + rollout + 1, batch_size, k1)
-        x_in = w[:, :window] + noise * jax.random.normal(k2, w[:, :window].shape, _F)
-        return x_in, w[:, 1:]
 
-    return _fit(model, loss_fn, batches, data, n_steps, check_positive(lr, "lr"), weight_decay, key, progress, "fit_forecaster")
+class SSMForecaster(Reconstructor):
+    """A deep SSM forecaster (`SequenceModel` with `skip=True`: encoder, `n_layers` residual SSM blocks, decoder) trained
+    by `fit_forecaster` to predict the next state from the past ones, and run closed loop by `generate`.
+
+    `generate` reads the whole context with the recurrence, from the zero state (as every training window starts), and then
+    feeds each prediction back as the next input. One context row is enough; a context of about `window` rows gives the
+    recurrent state the history training gave it (the benchmark passes 50)."""
+    layer: str = eqx.field(default="lru", static=True)    # the SSM layer: "lru", "s4d", "s4", "s5" or "mamba"
+    H: int = eqx.field(default=32, static=True)           # channels of every block
+    N: int = eqx.field(default=32, static=True)           # state size of each layer
+    n_layers: int = eqx.field(default=2, static=True)     # residual blocks
+    window: int = eqx.field(default=64, static=True)      # teacher-forced training window
+    n_steps: int = eqx.field(default=1000, static=True)   # optimiser steps
+    batch_size: int = eqx.field(default=32, static=True)  # windows per step
+    lr: float = eqx.field(default=3e-3, static=True)      # peak learning rate (warm-up, cosine decay)
+    weight_decay: float = eqx.field(default=0.01, static=True)  # AdamW weight decay (not on SSM parameters)
+    noise: float = eqx.field(default=0.0, static=True)    # std of Gaussian noise on the inputs during training
+    rollout: int = eqx.field(default=0, static=True)      # closed-loop steps after each window in the loss (0: teacher forcing)
+    layer_options: dict | None = None                     # passed to the layer class, e.g. dict(dt_min=0.1, dt_max=1.0) for S4D
+    progress: bool = eqx.field(default=False, static=True)  # a tqdm bar while training
+    checkpoint: str | None = eqx.field(default=None, static=True)  # file to resume training from and save it to
+    model: SequenceModel | None = fitted()                # the trained network
+    losses: Float[Array, " n_steps"] | None = fitted()    # the training loss at every step
+
+    context_length: ClassVar[int] = 1
+    kinds: ClassVar[tuple] = ("flow", "map")
+
+    def __check_init__(self):
+        if self.layer not in LAYER_TYPES:
+            raise InputError(f"layer must be one of {sorted(LAYER_TYPES)}; got {self.layer!r}.")
+        for name in ("H", "N", "n_layers", "n_steps", "batch_size"):
+            check_int(getattr(self, name), name)
+        check_int(self.window, "window", minimum=2); check_int(self.rollout, "rollout", minimum=0)
+        _check_optimiser(self.lr, self.weight_decay); check_positive(self.noise, "noise", allow_zero=True)
+        if self.layer_options is not None and not isinstance(self.layer_options, dict):
+            raise InputError(f"layer_options must be a dict of the layer's keyword arguments or None; got {self.layer_options!r}.")
+
+    @property
+    def is_fitted(self) -> bool:
+        return self.model is not None
+
+    @property
+    def dim(self) -> int | None:
+        return None if self.model is None else self.model.encoder.in_features
+
+    def _network(self, D: int, key) -> SequenceModel:
+        return SequenceModel(D, D, self.H, self.n_layers, self.layer, self.N, skip=True, key=key, **(self.layer_options or {}))
+
+    def _fit(self, trajectories, dt, key):
+        k0, k1 = jax.random.split(require_key(key, "SSMForecaster.fit"))
+        model, losses = fit_forecaster(self._network(trajectories[0].shape[1], k0), trajectories, self.window, self.n_steps,
+                                       self.batch_size, self.lr, self.weight_decay, self.noise, self.rollout, key=k1,
+                                       progress=self.progress, checkpoint=self.checkpoint)
+        return dataclasses.replace(self, model=model, losses=jnp.asarray(losses))
+
+    def _generate(self, context, n_steps, key):
+        return _generate(self.model, context, n_steps)
+
+    def step_map(
+        self,
+        context,                   # observed states (T_c, D) that warm the recurrent state up
+    ):
+        """`(step, z0)`: the generator as a map on a real vector z = (every layer's state, real and imaginary parts; then the
+        current state estimate x_t in its last D entries); iterating `step` from `z0` reproduces `generate`."""
+        if not self.is_fitted:
+            raise NotFittedError("SSMForecaster is not fitted: call .fit(data, dt, key=...) first; it returns the fitted model.")
+        context = as_trajectory(context, "context", dim=self.dim, min_length=1)
+        z0, unravel = _state_vector(_warm_up(self.model, context))
+        model = self.model
+
+        def step(z):
+            state, x = unravel(z)
+            return _state_vector(model._step(state, x))[0]
+
+        return step, z0
+
+    def _fit_info(self) -> dict:
+        return {"dim": self.dim}
+
+    def _like(self, dim: int) -> "SSMForecaster":
+        return dataclasses.replace(self, model=self._network(dim, jax.random.key(0)), losses=jnp.zeros(self.n_steps, _F))

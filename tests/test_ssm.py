@@ -5,9 +5,9 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from dsrlab.core import InputError
+from dsrlab.core import InputError, NonFiniteLossError, Windows
 from dsrlab.hippo import dplr
-from dsrlab.ssm import (LAYER_TYPES, LRU, S4, S4D, S5, Mamba, SequenceModel, _dplr_dense, causal_conv, discretize_diag,
+from dsrlab.ssm import (LAYER_TYPES, LRU, S4, S4D, S5, Mamba, SequenceModel, SSMForecaster, _dplr_dense, causal_conv, discretize_diag,
                         fit_classifier, fit_forecaster, linear_scan, linear_scan_sequential, run_recurrent, s4_kernel,
                         s4d_kernel, ssm_kernel_naive)
 
@@ -100,13 +100,13 @@ def test_training_reduces_loss():
 
 def test_rollout_loss_equals_generate():
     "The closed-loop loss of fit_forecaster (first step, before any update) = the same loss built from run_recurrent and generate."
-    from dsrlab.core import _sample_windows
     x = np.sin(np.linspace(0, 30, 400))[:, None] * np.array([[1.0, 0.5]])
     model = SequenceModel(2, 2, H=8, n_layers=1, N=8, skip=True, key=jax.random.key(0))
     W, R, B = 12, 5, 3
     _, losses = fit_forecaster(model, x, window=W, rollout=R, n_steps=1, batch_size=B, key=jax.random.key(7))
-    k1, _ = jax.random.split(jax.random.split(jax.random.key(7), 1)[0])
-    w = np.asarray(_sample_windows(jnp.asarray(x, jnp.float32)[None], W + R + 1, B, k1))
+    step_key = jax.random.split(jax.random.fold_in(jax.random.key(7), 0), 1)[0]   # train_loop's key for step 0
+    k1, _ = jax.random.split(step_key)
+    w = np.asarray(Windows([jnp.asarray(x, jnp.float32)], W + R + 1).sample(k1, B))
     total = 0.0
     for wi in w:
         y_tf = np.asarray(run_recurrent(model, wi[:W])[1])
@@ -120,6 +120,61 @@ def test_rollout_training_reduces_loss():
     model = SequenceModel(2, 2, H=8, n_layers=1, N=8, skip=True, key=jax.random.key(0))
     _, losses = fit_forecaster(model, x, window=16, rollout=8, n_steps=60, batch_size=8, key=jax.random.key(1))
     assert losses[-10:].mean() < losses[:5].mean()
+
+
+# ---- the Reconstructor ------------------------------------------------------------------------------------------
+X_SINE = np.sin(np.linspace(0, 40, 300))[:, None] * np.array([[1.0, 0.5]])
+
+
+@pytest.mark.parametrize("name", sorted(LAYER_TYPES))
+def test_forecaster_every_layer(name):
+    "Every layer type as a Reconstructor: generate's row 0 is the parallel form's last output; step_map reproduces generate."
+    fc = SSMForecaster(layer=name, H=4, N=4, n_layers=1, window=16, n_steps=3).fit(X_SINE, 0.1, key=jax.random.key(0))
+    ctx = X_SINE[:20]
+    gen = np.asarray(fc.generate(ctx, 4))
+    np.testing.assert_allclose(gen[0], np.asarray(fc.model(ctx))[-1], atol=1e-4)
+    step, z0 = fc.step_map(ctx)
+    assert z0.ndim == 1 and not jnp.iscomplexobj(z0)
+    zs = [z0]
+    for _ in range(3):
+        zs.append(step(zs[-1]))
+    np.testing.assert_allclose(np.stack([np.asarray(z[-2:]) for z in zs]), gen, atol=1e-4)
+
+
+def test_forecaster_lyapunov_from_step_map():
+    "step_map feeds dsrlab.metrics.max_lyapunov (float64 state, float32 parameters)."
+    from dsrlab.metrics import max_lyapunov
+    fc = SSMForecaster(H=4, N=4, n_layers=1, window=16, n_steps=3).fit(X_SINE, 0.1, key=jax.random.key(0))
+    step, z0 = fc.step_map(X_SINE[:20])
+    assert np.isfinite(float(max_lyapunov(step, z0, 200, transient=50)))
+
+
+def test_non_finite_loss_stops():
+    model = SequenceModel(2, 2, H=4, n_layers=1, N=4, skip=True, key=jax.random.key(0))
+    with pytest.raises(NonFiniteLossError, match=r"loss became (inf|nan) at step 1 of 5"):
+        fit_forecaster(model, X_SINE * 1e25, window=16, n_steps=5, key=jax.random.key(1))
+
+
+def test_forecaster_checkpoint(tmp_path):
+    "A finished checkpoint resumes to the same model; other settings are refused."
+    model = SequenceModel(2, 2, H=4, n_layers=1, N=4, skip=True, key=jax.random.key(0))
+    ck = str(tmp_path / "ssm.ckpt")
+    a, la = fit_forecaster(model, X_SINE, window=16, n_steps=20, key=jax.random.key(1), checkpoint=ck)
+    b, lb = fit_forecaster(model, X_SINE, window=16, n_steps=20, key=jax.random.key(1), checkpoint=ck)
+    np.testing.assert_array_equal(np.asarray(a(X_SINE)), np.asarray(b(X_SINE)))
+    np.testing.assert_array_equal(la, lb)
+    with pytest.raises(InputError, match="other settings"):
+        fit_forecaster(model, X_SINE, window=16, n_steps=20, lr=1e-2, key=jax.random.key(1), checkpoint=ck)
+
+
+def test_forecaster_hyperparameters_roundtrip(tmp_path):
+    import dsrlab
+    est = SSMForecaster(layer="s4d", H=4, N=4, n_layers=1, window=16, n_steps=3, layer_options=dict(dt_min=0.1, dt_max=1.0))
+    fc = est.fit(X_SINE, 0.1, key=jax.random.key(0))
+    fc.save(tmp_path / "m")
+    back = dsrlab.load(tmp_path / "m")
+    assert back.hyperparameters() == est.hyperparameters()
+    np.testing.assert_array_equal(np.asarray(back.generate(X_SINE[:5], 7)), np.asarray(fc.generate(X_SINE[:5], 7)))
 
 
 # ---- bad input -------------------------------------------------------------------------------------------------
@@ -161,6 +216,31 @@ L4 = np.array([-1.0 + 1j, -0.5 + 0j])
                             rollout=12, key=jax.random.key(0)), "data must be at least 21 time steps"),
     (lambda: fit_forecaster(SequenceModel(2, 2, H=4, n_layers=1, N=4, key=jax.random.key(0)), np.ones((20, 2)), window=8,
                             rollout=-1, key=jax.random.key(0)), "rollout must be an integer >= 0"),
+    (lambda: fit_forecaster(SequenceModel(2, 2, H=4, n_layers=1, N=4, key=jax.random.key(0)), np.ones((20, 2)), window=8,
+                            weight_decay=np.nan, key=jax.random.key(0)), "weight_decay must be >= 0"),
+    (lambda: fit_forecaster(SequenceModel(2, 2, H=4, n_layers=1, N=4, key=jax.random.key(0)), np.ones((20, 2)), window=8,
+                            lr=np.inf, key=jax.random.key(0)), "lr must be > 0"),
+    (lambda: fit_forecaster(SequenceModel(2, 2, H=4, n_layers=1, N=4, key=jax.random.key(0)), [np.ones((8, 2)), np.ones((5, 2))],
+                            window=8, key=jax.random.key(0)), "data must be at least 9 time steps long"),
+    (lambda: fit_forecaster(SequenceModel(2, 2, H=4, n_layers=1, N=4, key=jax.random.key(0)), np.full((20, 2), np.nan), window=8,
+                            key=jax.random.key(0)), "data must be finite"),
+    (lambda: fit_classifier(SequenceModel(1, 3, H=4, n_layers=1, N=4, pool="mean", key=jax.random.key(0)),
+                            np.full((5, 8, 1), np.nan), np.zeros(5, int), key=jax.random.key(0)), "X must be finite"),
+    (lambda: fit_classifier(SequenceModel(1, 3, H=4, n_layers=1, N=4, pool="mean", key=jax.random.key(0)),
+                            np.ones((5, 8, 1)), np.array([0, 1, 2, 3, 0]), key=jax.random.key(0)), "y must be integer class labels in [0, 3)"),
+    (lambda: fit_classifier(SequenceModel(1, 3, H=4, n_layers=1, N=4, pool="mean", key=jax.random.key(0)),
+                            np.ones((5, 8, 1)), np.array([0, -1, 2, 1, 0]), key=jax.random.key(0)), "y must be integer class labels"),
+    (lambda: fit_classifier(SequenceModel(1, 3, H=4, n_layers=1, N=4, pool="mean", key=jax.random.key(0)),
+                            np.ones((5, 8, 1)), np.zeros(5), key=jax.random.key(0)), "y must be integer class labels"),
+    (lambda: fit_classifier(SequenceModel(1, 3, H=4, n_layers=1, N=4, pool="mean", key=jax.random.key(0)),
+                            np.ones((5, 8, 1)), np.zeros(5, int), weight_decay=np.nan, key=jax.random.key(0)), "weight_decay must be >= 0"),
+    (lambda: SSMForecaster(layer="gru"), "layer must be one of"),
+    (lambda: SSMForecaster(n_steps=0), "n_steps must be an integer >= 1"),
+    (lambda: SSMForecaster(window=1), "window must be an integer >= 2"),
+    (lambda: SSMForecaster(noise=np.nan), "noise must be >= 0"),
+    (lambda: SSMForecaster(layer_options=[1]), "layer_options must be a dict"),
+    (lambda: SSMForecaster(n_steps=2).fit(np.ones((100, 2)), 0.1), "SSMForecaster.fit is random"),
+    (lambda: SSMForecaster().step_map(np.ones((5, 2))), "SSMForecaster is not fitted"),
 ])
 def test_bad_input(call, msg):
     with pytest.raises(InputError, match=None) as e:
