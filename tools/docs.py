@@ -25,7 +25,7 @@ WIDGET = "application/vnd.jupyter.widget-view+json"
 
 def notebooks() -> list[Path]:
     "The site's notebooks in reading order: index, numbered chapters, tutorials."
-    chapters = sorted(p for p in nbs.glob("[0-9][0-9]_*.ipynb"))
+    chapters = sorted(p for p in nbs.glob("[0-9][0-9]*_*.ipynb"))
     tutorials = sorted((nbs / "tutorials").glob("*.ipynb"))
     return [nbs / "index.ipynb", *chapters, *tutorials]
 
