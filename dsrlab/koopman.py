@@ -40,6 +40,7 @@ def _interval(lo, hi) -> tuple[float, float]:
     return lo, hi
 
 
+@x64
 def gauss_legendre(
     n: int,             # number of nodes
     lo: float = -1.0,   # left end of the interval
@@ -51,6 +52,7 @@ def gauss_legendre(
     return jnp.asarray(lo + (t + 1) * (hi - lo) / 2), jnp.asarray(w / 2)
 
 
+@x64
 def trapezoid(
     n: int,             # number of nodes, >= 2
     lo: float = -1.0,   # left end of the interval
@@ -62,6 +64,7 @@ def trapezoid(
     return jnp.linspace(lo, hi, n), jnp.asarray(w)
 
 
+@x64
 def monte_carlo(
     n: int,             # number of random nodes
     lo: float = -1.0,   # left end of the interval
@@ -74,6 +77,7 @@ def monte_carlo(
     return jax.random.uniform(key, (n,), jnp.float64, lo, hi), jnp.full(n, 1.0 / n)
 
 
+@x64
 def tensor_grid(
     *rules: tuple,  # one (nodes, weights) pair per coordinate
 ) -> tuple[Float[Array, "M D"], Float[Array, " M"]]:
@@ -96,10 +100,12 @@ class Dictionary(eqx.Module):
         "The state dimension D the dictionary expects."
 
     @property
+    @x64
     def size(self) -> int:
         "The number N of functions."
         return int(jax.eval_shape(self, jax.ShapeDtypeStruct((self.dim,), jnp.float64)).shape[0])
 
+    @x64
     @eqx.filter_jit
     def evaluate(self, X: Float[Array, "M D"]) -> Inexact[Array, "M N"]:
         "The matrix `Psi_X`: one row of dictionary values per state."
@@ -187,6 +193,7 @@ class TensorDictionary(Dictionary):
     centre: Float[Array, " D"]
     scale: Float[Array, " D"]
 
+    @x64
     def __init__(
         self,
         families,                  # one family name per coordinate (or one name for all, with `dim`)
@@ -224,6 +231,7 @@ class TensorDictionary(Dictionary):
         return out
 
 
+@x64
 def legendre_basis(
     dim: int,                   # state dimension
     degree: int,                # largest degree
@@ -238,6 +246,7 @@ def legendre_basis(
     return TensorDictionary("legendre", degree, index_set, (lo + hi) / 2, (hi - lo) / 2, dim=dim)
 
 
+@x64
 def hermite_basis(
     dim: int,                  # state dimension
     degree: int,               # largest degree
@@ -250,6 +259,7 @@ def hermite_basis(
     return TensorDictionary("hermite_function" if functions else "hermite", degree, index_set, centre, scale, dim=dim)
 
 
+@x64
 def monomial_basis(
     dim: int,                  # state dimension
     degree: int,               # largest total degree
@@ -259,6 +269,7 @@ def monomial_basis(
     return TensorDictionary("monomial", degree, index_set, dim=dim)
 
 
+@x64
 def fourier_basis(
     dim: int,                  # number of angle coordinates
     degree: int,               # largest |wave number|
@@ -280,6 +291,7 @@ def _lloyd(data, init, n_iter: int):
     return jax.lax.scan(step, init, None, length=n_iter)[0]
 
 
+@x64
 def kmeans(
     data,                 # points (M, D)
     n: int,               # number of centres
@@ -304,6 +316,7 @@ class RadialBasis(Dictionary):
             raise InputError(f"kind must be 'gaussian' or 'laplacian'; got {self.kind!r}.")
 
     @classmethod
+    @x64
     def at_kmeans(
         cls,
         data,                      # states (M, D) to place the centres among
@@ -333,6 +346,7 @@ class RandomFourierFeatures(Dictionary):
     W: Float[Array, "N D"]
     b: Float[Array, " N"]
 
+    @x64
     def __init__(
         self,
         dim: int,             # state dimension
@@ -379,6 +393,7 @@ class FunctionDictionary(Dictionary):
         return jnp.atleast_1d(self.fn(x))
 
 # %% ../nbs/05_koopman.ipynb #1a2b27ab
+@x64
 def snapshot_pairs(
     x,  # one trajectory (T, D) or (T,), or a batch (B, T, D)
 ) -> tuple[Float[Array, "M D"], Float[Array, "M D"]]:
@@ -475,6 +490,7 @@ class _KoopmanModel(eqx.Module):
     def _keep(self) -> np.ndarray:
         "Indices of the eigenpairs the model reports."
 
+    @x64
     def fit(
         self,
         X,                 # states x_m, (M, D)
@@ -501,41 +517,49 @@ class _KoopmanModel(eqx.Module):
         return self.R11.shape[0]
 
     @property
+    @x64
     def G(self) -> Array:
         "The Gram matrix `Psi_X^* W Psi_X`."
         self._check_fitted(); return self.R11.conj().T @ self.R11
 
     @property
+    @x64
     def A(self) -> Array:
         "The Galerkin matrix `Psi_X^* W Psi_Y`."
         self._check_fitted(); return self.R11.conj().T @ self.C[: self.N] @ self.R11
 
     @property
+    @x64
     def L(self) -> Array:
         "The second Galerkin matrix `Psi_Y^* W Psi_Y`."
         self._check_fitted(); CR = self.C @ self.R11; return CR.conj().T @ CR
 
     @property
+    @x64
     def K(self) -> Array:
         "The EDMD matrix `G^{-1} A`."
         self._check_fitted()
         return jax.scipy.linalg.solve_triangular(self.R11, self.C[: self.N] @ self.R11, lower=False)
 
     @property
+    @x64
     def eigenvalues(self) -> Array:
         "The eigenvalues the model reports, by decreasing modulus."
         self._check_fitted(); return self.all_eigenvalues[self._keep()]
 
     @property
+    @x64
     def residuals(self) -> Array:
         "Their residuals `||(K - lambda) phi|| / ||phi||`."
         self._check_fitted(); return self.all_residuals[self._keep()]
 
     @property
+    @x64
     def eigenvectors(self) -> Array:
         "Their coefficient vectors `g` (columns), with `g^* G g = 1`."
         self._check_fitted(); return self.all_vectors[:, self._keep()]
 
+    @x64
     def eigenfunctions(self, x) -> Array:
         "The eigenfunctions `phi_k(x) = psi(x) g_k` at one state `(D,)` or many `(M, D)`."
         self._check_fitted()
@@ -544,16 +568,19 @@ class _KoopmanModel(eqx.Module):
         return vals @ self.eigenvectors
 
     @property
+    @x64
     def modes(self) -> Array:
         "Koopman modes `xi` (one row per eigenvalue): `x ~ sum_k phi_k(x) xi_k`, by G-weighted least squares."
         self._check_fitted()
         RV = self.R11.astype(self.all_vectors.dtype) @ self.eigenvectors
         return jnp.linalg.lstsq(RV, (self.R11 @ self.B).astype(RV.dtype))[0]
 
+    @x64
     def predict(self, x) -> Array:
         "The one-step forecast `sum_k lambda_k phi_k(x) xi_k` at one state `(D,)` or many `(M, D)`."
         return jnp.real((self.eigenfunctions(x) * self.eigenvalues) @ self.modes)
 
+    @x64
     def generate(
         self,
         x0,                    # initial state (D,)
@@ -654,6 +681,7 @@ def _sigma_min_lanczos(C1, P, v0, z, k: int, batch_size: int):
     return jax.lax.map(one, z, batch_size=batch_size)
 
 
+@x64
 def pseudospectrum(
     model: _KoopmanModel,      # a fitted EDMD or ResDMD
     grid,                      # points z of the complex plane, complex array of any shape
@@ -686,6 +714,7 @@ def pseudospectrum(
     return jnp.asarray((tau[back] if real else tau).reshape(shape))
 
 
+@x64
 def pseudo_eigenfunctions(
     model: _KoopmanModel,   # a fitted EDMD or ResDMD
     z,                      # points of the complex plane (any shape)
@@ -713,6 +742,7 @@ class DMD(eqx.Module):
     U: Array | None = None               # POD basis (D, r)
     W: Array | None = None               # eigenvectors of the reduced operator (r, r)
 
+    @x64
     def fit(
         self,
         X,  # states (M, D)
@@ -730,6 +760,7 @@ class DMD(eqx.Module):
         return eqx.tree_at(lambda m: (m.eigenvalues, m.modes, m.U, m.W), self, (lam, YVS @ Wv, U, Wv),
                            is_leaf=lambda x: x is None)
 
+    @x64
     def generate(
         self,
         x0,            # initial state (D,)
@@ -751,6 +782,7 @@ class HankelDMD(eqx.Module):
     tau: int = eqx.field(static=True, default=1)
     dmd: DMD | None = None
 
+    @x64
     def fit(
         self,
         x,  # one trajectory (T, D) or (T,)
@@ -760,12 +792,14 @@ class HankelDMD(eqx.Module):
         return eqx.tree_at(lambda m: m.dmd, self, DMD(self.rank).fit(H[:-1], H[1:]), is_leaf=lambda v: v is None)
 
     @property
+    @x64
     def eigenvalues(self) -> Array:
         "The DMD eigenvalues of the delay-embedded data."
         if self.dmd is None:
             raise InputError("the HankelDMD must be fitted first: call `.fit(x)`.")
         return self.dmd.eigenvalues
 
+    @x64
     def generate(
         self,
         context,       # the last `(delays - 1) tau + 1` states (T_ctx, D), oldest first
@@ -777,6 +811,7 @@ class HankelDMD(eqx.Module):
         return self.dmd.generate(z0, n_steps)[:, : ctx.shape[1]]
 
 
+@x64
 def continuous_time(
     eigenvalues,  # discrete-time eigenvalues lambda
     dt: float,    # time step between snapshots
@@ -1023,6 +1058,7 @@ def _rational_measure(T, q, C2Q, theta, lam_scale, c, d):
 _CHUNK = 64   # angles per compiled call: one compilation per dictionary size, whatever the order or number of angles
 
 
+@x64
 def spectral_measure(
     model: _KoopmanModel,      # a fitted EDMD or ResDMD of a measure-preserving system
     f,                         # the observable's coefficients in the dictionary, (N,)
@@ -1076,6 +1112,7 @@ _FILTERS = {   # filter functions phi on [0, 1], phi(0) = 1, phi(1) = 0; compute
 }
 
 
+@x64
 def autocorrelations(
     g,           # observable sampled along one trajectory (T,) or a batch of trajectories (B, T); real or complex
     n_max: int,  # largest lag, < T
@@ -1096,6 +1133,7 @@ def autocorrelations(
     return corr / (G.shape[0] * (T - jnp.arange(n_max + 1)))
 
 
+@x64
 def moment_measure(
     moments,                        # mu_0..mu_N, mu_n = <K^n f, f> (mu_{-n} is its conjugate)
     theta,                          # angles in [-pi, pi] (any shape)
@@ -1141,6 +1179,7 @@ class Kernel(eqx.Module):
             return jnp.exp(-d2 / (2 * self.scale**2))
         return jnp.exp(-jnp.sqrt(d2 + 1e-300) / self.scale)
 
+    @x64
     @eqx.filter_jit
     def matrix(self, X: Float[Array, "M D"], Y: Float[Array, "P D"]) -> Float[Array, "M P"]:
         "The matrix `[k(x_i, y_j)]`."
@@ -1186,6 +1225,7 @@ class KernelEDMD(eqx.Module):
     vectors: Array | None = None          # eigenvectors of K_hat (r, r)
     modes: Array | None = None            # full-state Koopman modes, one row per eigenvalue
 
+    @x64
     def fit(
         self,
         X,  # states x_m, (M, D)
@@ -1212,6 +1252,7 @@ class KernelEDMD(eqx.Module):
         self._check_fitted()
         return KernelDictionary(self.kernel, self.centres, self.whitening)
 
+    @x64
     def eigenfunctions(self, x) -> Array:
         "The eigenfunctions `phi(x) = k(x, X) Q Sigma^+ v` at one state `(D,)` or many `(M, D)`."
         self._check_fitted()
@@ -1221,6 +1262,7 @@ class KernelEDMD(eqx.Module):
         vals = (kx @ self.whitening) @ self.vectors
         return vals[0] if one else vals
 
+    @x64
     def generate(
         self,
         x0,            # initial state (D,)
@@ -1233,6 +1275,7 @@ class KernelEDMD(eqx.Module):
         return jnp.real((powers * self.eigenfunctions(x0)) @ self.modes).at[0].set(x0)
 
 
+@x64
 def kernel_resdmd(
     kernel: Kernel,        # the kernel
     X1, Y1,                # first batch of snapshot pairs: learns the dictionary
@@ -1258,6 +1301,7 @@ class StochasticResDMD(eqx.Module):
     def __check_init__(self):
         check_positive(self.epsilon, "epsilon")
 
+    @x64
     def fit(
         self,
         X,              # states x_m, (M, D)
@@ -1299,16 +1343,19 @@ class StochasticResDMD(eqx.Module):
         return np.flatnonzero(np.asarray(self.residuals_all) <= self.epsilon)
 
     @property
+    @x64
     def eigenvalues(self) -> Array:
         "The eigenvalues whose residual (of the mean dynamics) is at most `epsilon`."
         return self.eigenvalues_all[self._keep()]
 
     @property
+    @x64
     def residuals(self) -> Array:
         "Their residuals `||(K - lambda) g|| / ||g||`, the variance removed."
         return self.residuals_all[self._keep()]
 
     @property
+    @x64
     def variances(self) -> Array:
         "Their variance terms `sqrt(E|g(Y) - Kg(X)|^2) / ||g||`."
         return self.variances_all[self._keep()]
@@ -1330,6 +1377,7 @@ class HAVOK(eqx.Module):
         if self.rank > self.delays:
             raise InputError(f"rank must not exceed delays ({self.delays}); got {self.rank}.")
 
+    @x64
     def fit(
         self,
         x,  # a scalar time series (T,)
@@ -1347,12 +1395,14 @@ class HAVOK(eqx.Module):
                            is_leaf=lambda v: v is None)
 
     @property
+    @x64
     def forcing(self) -> Array:
         "The r-th delay coordinate along the training series: the intermittent forcing."
         if self.coordinates is None:
             raise InputError("the HAVOK model must be fitted first: call `.fit(x)`.")
         return self.coordinates[:, -1]
 
+    @x64
     def simulate(
         self,
         v0,        # initial linear coordinates (r-1,)
