@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 from jaxtyping import Array, Bool, Float, Int, PRNGKeyArray
 
-from .core import InputError, as_array, as_batch, check_int, check_positive
+from .core import InputError, as_array, as_batch, check_int, check_positive, x64
 from .systems import lyapunov_spectrum
 
 # %% auto #0
@@ -24,6 +24,7 @@ __all__ = ['normalized_positive_definite', 'uniform_init', 'AbstractPLRNN', 'PLR
            'find_cycles', 'cycles_by_enumeration', 'symbolic_code', 'transition_graph', 'plot_transition_graph']
 
 # %% ../nbs/07_plrnn.ipynb #03be98b2
+@x64
 def normalized_positive_definite(
     M: int,                 # size
     *,
@@ -82,6 +83,7 @@ class AbstractPLRNN(eqx.Module):
             return self.step(z), z
         return jax.lax.scan(body, jnp.asarray(z0, self.A.dtype), None, length=n_steps)[1]
 
+    @x64
     def lyapunov_spectrum(
         self,
         z0: Float[Array, " M"],  # initial latent state
@@ -412,6 +414,7 @@ def _pattern(model, z):
     return np.asarray(_pattern_jit(model, jnp.asarray(z)), bool)
 
 
+@x64
 def find_cycles(
     model: AbstractPLRNN,     # the piecewise-linear map
     k: int = 1,               # cycle length (1: fixed points)
@@ -458,6 +461,7 @@ def _add_cycle(found, pts, P):
     found.append({"points": pts, "eigenvalues": ev, "stable": bool(np.max(np.abs(ev)) < 1)})
 
 
+@x64
 def cycles_by_enumeration(
     model: AbstractPLRNN,  # the piecewise-linear map; small pattern size only
     k: int = 1,            # cycle length
@@ -476,6 +480,7 @@ def cycles_by_enumeration(
     return found
 
 # %% ../nbs/07_plrnn.ipynb #c238cdec
+@x64
 def symbolic_code(
     model: AbstractPLRNN,       # usually an ALRNN (for other models every ReLU is a bit)
     z: Float[Array, "T M"],     # a latent trajectory
@@ -488,6 +493,7 @@ def symbolic_code(
     return jnp.sum(d.astype(jnp.int64) << jnp.arange(d.shape[1], dtype=jnp.int64), axis=1)
 
 
+@x64
 def transition_graph(
     codes: Int[Array, " T"],    # a symbolic code
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
