@@ -18,8 +18,9 @@ import numpy as np
 import optax
 from jaxtyping import Array, Complex, Float, Int, PRNGKeyArray
 
-from .core import (InputError, NotFittedError, Reconstructor, Windows, as_batch, as_trajectories, as_trajectory, check_int,
-                         check_positive, fitted, require_key, train_loop)
+from .core import (
+    InputError, NotFittedError, Reconstructor, Windows, as_batch, as_trajectories, as_trajectory, check_int, check_positive,
+    fitted, require_key, train_loop)
 from .hippo import discretize, dplr, nplr, s4d_init  # discretize: the dense rule, re-exported here
 
 # %% auto #0
