@@ -401,7 +401,7 @@ def evaluate_method(
     return dict(
         state_space_divergence=_finite_or_nan(lambda: state_space_divergence(true_all, gen_all, n_bins=data["n_bins"])),
         power_spectrum_distance=_finite_or_nan(lambda: power_spectrum_distance(truths[0], gens[0], sigma=p.sigma)),
-        valid_prediction_time=(float(np.mean(vpt.lyapunov_times if lam_ref else vpt.time)) if vpt is not None
+        valid_prediction_time=(float(np.mean(np.asarray(vpt.lyapunov_times if lam_ref else vpt.time))) if vpt is not None
                                else float("nan")),
         prediction_error=_finite_or_nan(lambda: prediction_error(truth, gen, min(p.pe_steps, overlap))),
         lyapunov_max=lam, lyapunov_reference=lam_ref,
