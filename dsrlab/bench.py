@@ -30,7 +30,7 @@ from .core import (InputError, Reconstructor, Standardizer, as_trajectories, che
                          check_time_grid, x64)
 from .systems import Map, get_system, list_systems, system_table
 from .metrics import (state_space_divergence, power_spectrum_distance, valid_prediction_time,
-                            prediction_error, max_lyapunov)
+                            prediction_error, max_lyapunov, suggested_bins)
 from .baselines import LastValue, MeanValue, EchoStateNetwork, NeuralODE
 from .sindy import SINDy, WeakSINDy, EnsembleSINDy, PolynomialLibrary, STLSQ
 from .koopman import KoopmanReconstructor, HankelDMDReconstructor
@@ -41,9 +41,9 @@ from .flows import ConditionalFlow
 # %% auto #0
 __all__ = ['METHODS', 'QUICK', 'QUICK_SYSTEMS', 'DEFAULT_SYSTEMS', 'METRICS', 'RANK_COLUMNS', 'SYSTEM_COLUMNS', 'COMMANDS',
            'format_table', 'Method', 'register_method', 'list_methods', 'get_method', 'Protocol', 'benchmark_data',
-           'lyapunov_from_trajectory', 'load_series', 'bins_for', 'user_data', 'evaluate_method', 'ResultStore',
-           'config_hash', 'run_benchmark', 'zlib_crc', 'summarize', 'ranking', 'report_page', 'systems_page', 'systems',
-           'bench', 'report', 'main']
+           'lyapunov_from_trajectory', 'load_series', 'user_data', 'evaluate_method', 'ResultStore', 'config_hash',
+           'run_benchmark', 'zlib_crc', 'summarize', 'ranking', 'report_page', 'systems_page', 'systems', 'bench',
+           'report', 'main']
 
 # %% ../nbs/10_bench.ipynb #4e030be2
 def _fmt(v) -> str:
@@ -183,6 +183,7 @@ DEFAULT_SYSTEMS = ["lorenz63", "rossler", "thomas", "halvorsen", "aizawa", "chen
                    "henon"]
 
 
+@x64
 def benchmark_data(
     system: str,          # a name from the zoo
     seed: int,            # which initial conditions
@@ -193,12 +194,11 @@ def benchmark_data(
     is_map = isinstance(sys_, Map)
     dt = sys_.dt if is_map or sys_.period is None else sys_.period / protocol.pts_per_period
     p = protocol
-    with x64():   # the orbits in float64: the truth the methods are scored against
-        orbit = np.asarray(sys_.trajectory(p.spread, dt=dt, transient=2000, dtype=jnp.float64))
-        rng = np.random.default_rng(seed)
-        starts = orbit[rng.choice(p.spread, p.n_train + p.n_test, replace=False)]  # distinct points on the attractor
-        train = np.asarray(sys_.trajectories(starts[: p.n_train], p.train_length, dt))
-        test = np.asarray(sys_.trajectories(starts[p.n_train:], p.context + p.test_length, dt))
+    orbit = np.asarray(sys_.trajectory(p.spread, dt=dt, transient=2000, dtype=jnp.float64))   # in float64 (@x64)
+    rng = np.random.default_rng(seed)
+    starts = orbit[rng.choice(p.spread, p.n_train + p.n_test, replace=False)]  # distinct points on the attractor
+    train = np.asarray(sys_.trajectories(starts[: p.n_train], p.train_length, dt))
+    test = np.asarray(sys_.trajectories(starts[p.n_train:], p.context + p.test_length, dt))
     scaler = Standardizer.fit(train)                          # training statistics only
     return dict(name=system, train=list(np.asarray(scaler.transform(train))), test=list(np.asarray(scaler.transform(test))),
                 dt=None if is_map else dt, scaler=scaler, lyapunov_max=sys_.lyapunov_max,
@@ -288,14 +288,7 @@ def load_series(
     return [np.asarray(t) for t in as_trajectories(trajs, f"the data in {path.name}", dtype=None)], dt
 
 # %% ../nbs/10_bench.ipynb #7960f5f1
-def bins_for(
-    n_points: int,         # points of the true data
-    dim: int,              # state dimension
-) -> int:
-    "Bins per axis for D_stsp: about 10 points per occupied bin on a 2-D attractor, between 2 and 30."
-    return int(np.clip(int((n_points / 10) ** (1 / min(dim, 2))), 2, 30))
-
-
+@x64
 def user_data(
     trajectories,          # the user's trajectories: (T, D), (B, T, D) or a list
     dt: float | None,      # their sampling step; None for a map
@@ -332,7 +325,7 @@ def user_data(
     fingerprint = hashlib.sha256(b"".join(np.ascontiguousarray(t, np.float64).tobytes() for t in trajs)).hexdigest()[:12]
     return dict(name=name, train=train, test=test, dt=dt, scaler=scaler, lyapunov_max=lam, lyapunov_source=source,
                 kind="flow" if dt is not None else "map", fingerprint=f"{name}:{fingerprint}",
-                n_bins=p.n_bins if p.n_bins is not None else bins_for(n_test, train[0].shape[-1]))
+                n_bins=p.n_bins if p.n_bins is not None else suggested_bins(n_test, train[0].shape[-1]))
 
 # %% ../nbs/10_bench.ipynb #ce196b9c
 METRICS = {  # column: (what it is, better)

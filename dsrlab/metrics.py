@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import functools
+import warnings
 from typing import Callable, NamedTuple
 
 import equinox as eqx
@@ -17,8 +18,8 @@ from jaxtyping import Array, Float, Int, PRNGKeyArray
 from .core import InputError, as_array, as_batch, check_int, check_positive, x64
 
 # %% auto #0
-__all__ = ['state_space_divergence', 'power_spectrum_distance', 'ValidPredictionTime', 'normalized_error',
-           'valid_prediction_time', 'prediction_error', 'max_lyapunov']
+__all__ = ['SparseDataWarning', 'suggested_bins', 'state_space_divergence', 'power_spectrum_distance', 'ValidPredictionTime',
+           'normalized_error', 'valid_prediction_time', 'prediction_error', 'max_lyapunov']
 
 # %% ../nbs/02_metrics.ipynb #6f5f2e4d
 def _bin_ids(x, lo, hi, n_bins):
@@ -82,6 +83,28 @@ def _gmm_kl(x_true, x_gen, sigma, key, mc_n: int):
     samples = x_true[t] + sigma * jax.random.normal(k2, (mc_n, x_true.shape[1]), dtype=x_true.dtype)
     return jnp.mean(_log_mixture(samples, x_true, sigma) - _log_mixture(samples, x_gen, sigma))
 
+# %% ../nbs/02_metrics.ipynb #b0e5dff0
+class SparseDataWarning(UserWarning):
+    "Too few true points for the bins of D_stsp: most occupied bins hold one point, and the estimate saturates."
+
+
+def suggested_bins(
+    n_points: int,        # points of the true data
+    dim: int,             # state dimension
+) -> int:
+    "Bins per axis for D_stsp: about 10 points per occupied bin on a 2-D attractor, between 2 and 30."
+    return int(np.clip(int((n_points / 10) ** (1 / min(dim, 2))), 2, 30))
+
+
+def _warn_if_sparse(xt, lo, hi, n_bins: int) -> None:
+    "A `SparseDataWarning` when the true points fill their bins with fewer than 2 per bin on average."
+    n, occupied = xt.shape[0], len(np.unique(np.asarray(_bin_ids(xt, lo, hi, n_bins))))
+    if n < 2 * occupied:
+        warnings.warn(f"D_stsp: {n} true points fill {occupied} bins of the {n_bins}^{xt.shape[1]} grid, fewer than 2 "
+                      f"per bin, so the divergence is dominated by empty bins and cannot rank models. "
+                      f"Use n_bins={suggested_bins(n, xt.shape[1])} (suggested_bins) or method='gmm'.",
+                      SparseDataWarning, stacklevel=4)   # the caller of state_space_divergence
+
 # %% ../nbs/02_metrics.ipynb #08f871df
 @x64
 def state_space_divergence(
@@ -116,6 +139,7 @@ def state_space_divergence(
         lo, hi = jnp.min(xt, axis=0) - 0.1 * sd, jnp.max(xt, axis=0) + 0.1 * sd
         if not bool(jnp.all(hi > lo)):
             raise InputError("x_true must vary in every dimension for binning; got a constant coordinate.")
+        _warn_if_sparse(xt, lo, hi, n_bins)
         return _binned_kl(xt, xg, lo, hi, n_bins, alpha)
     sigma = check_positive(scaling, "scaling") ** 0.5
     max_t = check_int(max_time_steps, "max_time_steps")
@@ -155,11 +179,26 @@ def _normalised_spectrum(x, sigma: float):
     ps = ps / ps.sum(axis=1, keepdims=True)
     return ps.mean(axis=0)
 
+# %% ../nbs/02_metrics.ipynb #35588f7a
+def _on_common_grid(xt, xg, sigma: float):
+    "The two normalised spectra on the frequency grid of the shorter series (the longer one smoothed alike and interpolated)."
+    T, Tg = xt.shape[1], xg.shape[1]
+    if T == Tg:
+        return _normalised_spectrum(xt, sigma), _normalised_spectrum(xg, sigma)
+    short, long_ = (xt, xg) if T < Tg else (xg, xt)
+    ratio = long_.shape[1] / short.shape[1]
+    ps = _normalised_spectrum(short, sigma)
+    pl = np.asarray(_normalised_spectrum(long_, sigma * ratio))   # the same smoothing width in frequency
+    f_short = np.fft.rfftfreq(short.shape[1]); f_long = np.fft.rfftfreq(long_.shape[1])
+    pl = np.stack([np.interp(f_short, f_long, pl[:, d]) for d in range(pl.shape[1])], 1)
+    pl = jnp.asarray(pl / pl.sum(0, keepdims=True))
+    return (ps, pl) if T < Tg else (pl, ps)
+
 # %% ../nbs/02_metrics.ipynb #2e5f5215
 @x64
 def power_spectrum_distance(
     x_true,               # true trajectory (T, D) or batch (B, T, D)
-    x_gen,                # generated trajectory or batch, same T and D
+    x_gen,                # generated trajectory or batch, same D (any length: see below)
     sigma: float = 20.0,  # standard deviation of the Gaussian smoothing, in frequency bins (0: none)
     *,
     per_dimension: bool = False,  # return the D Hellinger distances instead of their mean
@@ -170,13 +209,10 @@ def power_spectrum_distance(
     sigma = check_positive(sigma, "sigma", allow_zero=True)
     if xg.shape[-1] != xt.shape[-1]:
         raise InputError(f"x_gen must have the state dimension of x_true ({xt.shape[-1]}); got shape {tuple(xg.shape)}.")
-    if xg.shape[1] != xt.shape[1]:
-        raise InputError(f"x_gen must have as many time steps as x_true ({xt.shape[1]}), so the frequencies match; "
-                         f"got {xg.shape[1]}. Cut both to the same length.")
     for name, x in (("x_true", xt), ("x_gen", xg)):
         if not bool(jnp.all(jnp.std(x, axis=1) > 0)):
             raise InputError(f"{name} must vary in every dimension of every trajectory (its spectrum is standardised); got a constant coordinate.")
-    p, q = _normalised_spectrum(xt, sigma), _normalised_spectrum(xg, sigma)
+    p, q = _on_common_grid(xt, xg, sigma)
     h = jnp.sqrt(jnp.sum((jnp.sqrt(p) - jnp.sqrt(q)) ** 2, axis=0) / 2)
     return h if per_dimension else h.mean()
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import jax.numpy as jnp
 import numpy as np
 
-from dsrlab.bench import (METHODS, Protocol, ResultStore, _fit_floor, get_method, list_methods, ranking,
-                          register_method, run_benchmark)
+from dsrlab.baselines import LastValue
+from dsrlab.bench import (METHODS, Protocol, ResultStore, get_method, list_methods, ranking, register_method,
+                          run_benchmark)
 
 DSRLAB = shutil.which("dsrlab") or str(Path(sys.executable).parent / "dsrlab")
 METHODS_ARG = "last_value,mean,hankel_dmd"  # fast methods: the store is under test, not the methods
@@ -72,12 +73,20 @@ def test_killed_run_resumes_without_losing_or_duplicating(tmp_path):
     assert "Ranking" in text and all(m in text for m in METHODS_ARG.split(","))
 
 
-def test_nan_method_is_a_failed_row_and_the_run_goes_on(tmp_path):
-    def nan_generate(fitted, context, n_steps):   # diverges: NaN after 5 steps
+class NaNAfterFive(LastValue):
+    "Repeats the last state for 5 steps, then NaN: a forecast that diverges."
+    def _generate(self, context, n_steps, key):
         x = jnp.broadcast_to(context[-1], (n_steps, context.shape[-1]))
         return jnp.where(jnp.arange(n_steps)[:, None] < 5, x, jnp.nan)
 
-    register_method("nan_method", _fit_floor, nan_generate, family="test")
+
+class RaisesInFit(LastValue):
+    def _fit(self, trajectories, dt, key):
+        raise np.linalg.LinAlgError("Singular matrix")
+
+
+def test_nan_method_is_a_failed_row_and_the_run_goes_on(tmp_path):
+    register_method("nan_method", NaNAfterFive, family="test")
     try:
         p = Protocol(n_train=1, train_length=200, n_test=1, test_length=100, context=10, lyapunov_steps=100, spread=1000)
         store = tmp_path / "s.sqlite"
@@ -96,10 +105,7 @@ def test_nan_method_is_a_failed_row_and_the_run_goes_on(tmp_path):
 
 
 def test_a_method_that_raises_is_a_failed_row(tmp_path):
-    def bad_fit(train, dt, *, key, discrete=False):
-        raise np.linalg.LinAlgError("Singular matrix")
-
-    register_method("raises", bad_fit, lambda f, c, n: c, family="test")
+    register_method("raises", RaisesInFit, family="test")
     try:
         p = Protocol(n_train=1, train_length=200, n_test=1, test_length=100, context=10, lyapunov_steps=100, spread=1000)
         rows = run_benchmark("henon", "raises", 1, tmp_path / "s.sqlite", protocol=p, progress=False)

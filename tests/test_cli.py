@@ -1,9 +1,12 @@
 """The `dsrlab` console command, run as a user runs it: a subprocess of the installed entry point."""
+import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 DSRLAB = shutil.which("dsrlab") or str(Path(sys.executable).parent / "dsrlab")
@@ -98,3 +101,49 @@ def test_bench_help_lists_options():
         assert opt in r.stdout
     r = run("--help")
     assert r.returncode == 0 and "bench" in r.stdout and "report" in r.stdout
+
+
+# --- dsrlab bench on the user's own file (issue 15): the same protocol, store and report as for the zoo
+
+def _lorenz_csv(path, n=1500, dt=0.02):
+    from dsrlab.systems import get_system
+    x = np.asarray(get_system("lorenz63").trajectory(n, dt=dt, transient=500))
+    with open(path, "w") as f:
+        f.write("x,y,z\n")
+        f.writelines(f"{a},{b},{c}\n" for a, b, c in x)
+    return x
+
+
+def test_bench_on_a_user_csv_file_then_report(tmp_path):
+    data, store, page = tmp_path / "my_lorenz.csv", tmp_path / "u.sqlite", tmp_path / "u.html"
+    _lorenz_csv(data)
+    r = run("bench", "--data", str(data), "--dt", "0.02", "--methods", "last_value,mean,sindy", "--quick",
+            "--lyapunov-time", str(1 / 0.9056), "--store", str(store), "--csv", str(tmp_path / "u.csv"))
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "3 new runs (0 failed)" in r.stdout and "sindy" in r.stdout
+    with sqlite3.connect(store) as c:
+        rows = c.execute("SELECT system, method, status, valid_prediction_time, protocol FROM results").fetchall()
+    assert sorted((s, m, st) for s, m, st, _, _ in rows) == [("my_lorenz", m, "ok") for m in ("last_value", "mean", "sindy")]
+    vpt = {m: v for _, m, _, v, _ in rows}
+    assert vpt["sindy"] > vpt["last_value"]            # the identified equations beat persistence
+    proto = json.loads(rows[0][4])
+    assert proto["lyapunov_reference_source"] == "given" and proto["dt"] == 0.02 and proto["n_bins"] < 30
+    r = run("report", "--store", str(store), "--html", str(page))
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "my_lorenz" in page.read_text() and "Reference Lyapunov exponent given" in page.read_text()
+    again = run("bench", "--data", str(data), "--dt", "0.02", "--methods", "last_value,mean,sindy", "--quick",
+                "--lyapunov_time", str(1 / 0.9056), "--store", str(store))   # the other spelling; nothing left to do
+    assert again.returncode == 0 and "0 new runs" in again.stdout
+
+
+def test_bench_user_data_errors(tmp_path):
+    data = tmp_path / "d.csv"
+    _lorenz_csv(data, n=300)
+    r = run("bench", "--data", str(data), "--methods", "mean", "--store", str(tmp_path / "s.sqlite"))
+    assert r.returncode == 2 and "--dt" in r.stderr and "Traceback" not in r.stderr
+    r = run("bench", "--data", str(data), "--systems", "henon", "--store", str(tmp_path / "s.sqlite"))
+    assert r.returncode == 2 and "not both" in r.stderr
+    r = run("bench", "--data", str(tmp_path / "missing.csv"), "--dt", "0.1", "--store", str(tmp_path / "s.sqlite"))
+    assert r.returncode == 2 and "does not exist" in r.stderr
+    r = run("bench", "--data", str(data), "--dt", "-1", "--store", str(tmp_path / "s.sqlite"))
+    assert r.returncode == 2 and "dt must be > 0" in r.stderr
