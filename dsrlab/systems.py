@@ -788,7 +788,8 @@ def get_system(
     x0 = spec.x0_for_dim(dim, values) if resized else spec.x0
     default = not resized and values == spec.params
     cls = {"flow": Flow, "map": Map, "delay": DelaySystem}[spec.kind]
-    return cls(params={k: jnp.asarray(v, jnp.float64) for k, v in values.items()}, x0=jnp.asarray(x0, jnp.float64),
+    # x0 as NumPy float64: arithmetic on it (lorenz.x0 + 1.0) stays float64 and quiet whatever JAX's x64 setting
+    return cls(params={k: jnp.asarray(v, jnp.float64) for k, v in values.items()}, x0=np.asarray(x0, np.float64),
                name=spec.name, fn=spec.fn, dt=spec.dt, period=spec.period if default else None,
                lyapunov_max=spec.lyapunov_max if default else None, source=spec.source if default else "")
 
