@@ -4,7 +4,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from dsrlab.core import InputError
+from dsrlab.core import InputError, x64
 from dsrlab.plrnn import (ALRNN, PLRNN, ShallowPLRNN, cycles_by_enumeration, find_cycles, make_model,
                           symbolic_code, transition_graph)
 
@@ -44,6 +44,14 @@ def test_enumeration_refuses_large_patterns():
         cycles_by_enumeration(ShallowPLRNN(3, 20, key=jax.random.key(0)), 1)
 
 
+@pytest.fixture
+def f64():
+    "A float64 model and float64 checks: with float64 on (importing dsrlab no longer turns it on globally)."
+    with x64():
+        yield
+
+
+@pytest.mark.usefixtures("f64")
 @pytest.mark.parametrize("seed", range(2))
 def test_search_finds_what_enumeration_finds(seed):
     m = PLRNN(4, key=jax.random.key(seed))

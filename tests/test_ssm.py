@@ -5,11 +5,18 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from dsrlab.core import InputError, NonFiniteLossError, Windows
+from dsrlab.core import InputError, NonFiniteLossError, Windows, x64
 from dsrlab.hippo import dplr
 from dsrlab.ssm import (LAYER_TYPES, LRU, S4, S4D, S5, Mamba, SequenceModel, SSMForecaster, _dplr_dense, causal_conv, discretize_diag,
                         fit_classifier, fit_forecaster, linear_scan, linear_scan_sequential, run_recurrent, s4_kernel,
                         s4d_kernel, ssm_kernel_naive)
+
+
+@pytest.fixture
+def f64():
+    "Checks to float64 precision run with float64 on (importing dsrlab no longer turns it on globally)."
+    with x64():
+        yield
 
 
 def _random_dplr(seed, N):
@@ -20,6 +27,7 @@ def _random_dplr(seed, N):
 
 
 @pytest.mark.parametrize("N,L,dt", [(1, 10, 0.5), (32, 333, 0.003)])
+@pytest.mark.usefixtures("f64")
 def test_s4_kernel_equals_naive_powers(N, L, dt):
     Lambda, P, B, C = _random_dplr(N + L, N)
     fast = np.asarray(s4_kernel(Lambda, P, B, C, dt, L))
@@ -27,6 +35,7 @@ def test_s4_kernel_equals_naive_powers(N, L, dt):
     np.testing.assert_allclose(fast, naive, atol=1e-9 * np.abs(naive).max())
 
 
+@pytest.mark.usefixtures("f64")
 def test_s4_kernel_hippo_legs():
     "The HiPPO-LegS DPLR form from dsrlab.hippo: Cauchy/Woodbury kernel == powers of the dense matrix."
     Lambda, P, B = (np.asarray(v) for v in dplr("legs", 16))
@@ -38,6 +47,7 @@ def test_s4_kernel_hippo_legs():
 
 @pytest.mark.parametrize("method", ["zoh", "bilinear"])
 @pytest.mark.parametrize("N,L,chunk", [(16, 257, None), (4, 100, 1), (4, 100, 500)])
+@pytest.mark.usefixtures("f64")
 def test_s4d_kernel_equals_naive(method, N, L, chunk):
     Lambda, _, B, C = _random_dplr(N * L, N)
     fast = np.asarray(s4d_kernel(Lambda, B, C, 0.05, L, method, chunk=chunk))
@@ -47,6 +57,7 @@ def test_s4d_kernel_equals_naive(method, N, L, chunk):
 
 @pytest.mark.parametrize("seed", range(2))
 @pytest.mark.parametrize("method", ["zoh", "bilinear"])
+@pytest.mark.usefixtures("f64")
 def test_discretised_eigenvalues_inside_unit_circle(seed, method):
     rng = np.random.default_rng(seed)
     lam = -np.exp(rng.uniform(-10, 8, 2000)) + 1j * rng.normal(0, 10.0 ** rng.uniform(-3, 4, 2000))
@@ -55,6 +66,7 @@ def test_discretised_eigenvalues_inside_unit_circle(seed, method):
         assert np.all(np.abs(np.asarray(dA)) < 1)
 
 
+@pytest.mark.usefixtures("f64")
 def test_causal_conv_direct():
     rng = np.random.default_rng(3)
     for L in (1, 2, 17, 128):
@@ -64,6 +76,7 @@ def test_causal_conv_direct():
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (1000, 4), (7, 2, 3)])
+@pytest.mark.usefixtures("f64")
 def test_associative_equals_sequential(shape):
     rng = np.random.default_rng(0)
     a = jnp.asarray(rng.uniform(0.5, 1.0, shape) * np.exp(1j * rng.normal(size=shape)))
