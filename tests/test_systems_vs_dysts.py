@@ -9,7 +9,15 @@ dysts_maps = pytest.importorskip("dysts.maps")
 
 import jax.numpy as jnp  # noqa: E402
 
+from dsrlab.core import x64  # noqa: E402
 from dsrlab.systems import DYSTS_NAMES, DYSTS_PARAM_NAMES, SYSTEMS, get_system  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _f64():
+    "The comparisons are to 1e-10: run them with float64 on (importing dsrlab no longer turns it on globally)."
+    with x64():
+        yield
 
 SHARED = sorted(DYSTS_NAMES)
 
