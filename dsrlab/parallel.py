@@ -16,10 +16,10 @@ import optax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
 from jaxtyping import Array, Float, PRNGKeyArray
 
-from .core import InputError, check_int
+from .core import InputError, check_int, train_loop
 
 # %% auto #0
-__all__ = ['AXIS', 'ensemble_mesh', 'shard_ensemble', 'pad_ensemble', 'ensemble_map', 'train_member', 'train_ensemble']
+__all__ = ['AXIS', 'ensemble_mesh', 'shard_ensemble', 'pad_ensemble', 'ensemble_map', 'train_ensemble', 'train_member']
 
 # %% ../nbs/12_parallel.ipynb #c6321d15
 AXIS = "ensemble"
@@ -88,31 +88,29 @@ def _mlp_step(params, x):
     return x + params["W2"] @ jnp.tanh(params["W1"] @ x + params["b1"]) + params["b2"]
 
 
-def train_member(
-    key: PRNGKeyArray,            # this member's seed
-    data: Float[Array, "T D"],    # this member's (standardised) trajectory
-    lr: Float[Array, ""],         # this member's learning rate
-    n_steps: int = 200,           # Adam steps
-    width: int = 32,              # hidden units
-) -> tuple[dict, Float[Array, " n_steps"]]:
-    "One member: an MLP one-step forecaster trained by full-batch Adam; its parameters and loss curve."
-    params = _init_mlp(key, data.shape[-1], width)
-    opt = optax.inject_hyperparams(optax.adam)(learning_rate=lr)
-    loss = lambda p: jnp.mean((jax.vmap(lambda x: _mlp_step(p, x))(data[:-1]) - data[1:]) ** 2)
+def _adam(lr):
+    return optax.inject_hyperparams(optax.adam)(learning_rate=lr)
 
-    def body(carry, _):
-        p, s = carry
-        l, g = jax.value_and_grad(loss)(p)
-        u, s = opt.update(g, s, p)
-        return (optax.apply_updates(p, u), s), l
-    (params, _), losses = jax.lax.scan(body, (params, opt.init(params)), None, length=n_steps)
-    return params, losses
+
+def _member_update(params, opt_state, data, lr):
+    "One full-batch Adam step of one member: new parameters, optimiser state and the loss before the step."
+    loss = lambda p: jnp.mean((jax.vmap(lambda x: _mlp_step(p, x))(data[:-1]) - data[1:]) ** 2)
+    l, g = jax.value_and_grad(loss)(params)
+    u, opt_state = _adam(lr).update(g, opt_state, params)
+    return optax.apply_updates(params, u), opt_state, l
+
+
+def _ensemble_step(data, lrs, replicated, state, key):
+    "`train_loop`'s step: one Adam step of every member at once (vmapped), the members' losses as the metric."
+    params, opt_state, losses = jax.vmap(_member_update)(*state, data, lrs)
+    # every host sees every member's loss (the loop checks them on the host); on one host this costs nothing
+    return (params, opt_state), {"loss": jax.lax.with_sharding_constraint(losses, replicated)}
 
 
 def train_ensemble(
     keys: PRNGKeyArray,               # (E,) one key per member
     data: Float[Array, "E T D"],      # one trajectory per member
-    lrs: Float[Array, " E"],          # one learning rate per member
+    lrs: Float[Array, " E"],          # one learning rate per member, finite and > 0
     *,
     n_steps: int = 200,               # Adam steps per member
     width: int = 32,                  # hidden units
@@ -125,5 +123,29 @@ def train_ensemble(
         raise InputError(f"data must be a finite (E, T, D) array, one trajectory per member; got shape {data.shape}.")
     if np.shape(lrs) != (data.shape[0],) or np.shape(keys)[:1] != (data.shape[0],):
         raise InputError(f"keys and lrs must have one entry per member ({data.shape[0]}); got {np.shape(keys)} and {np.shape(lrs)}.")
-    return ensemble_map(lambda k, x, lr: train_member(k, x, lr, n_steps, width), keys, jnp.asarray(data), jnp.asarray(lrs),
-                        mesh=mesh)
+    lrs_host = np.asarray(lrs, dtype=float)
+    if not np.all(np.isfinite(lrs_host) & (lrs_host > 0)):
+        bad = int(np.argmax(~(np.isfinite(lrs_host) & (lrs_host > 0))))
+        raise InputError(f"learning rates must be finite and > 0; member {bad} has {lrs_host[bad]}.")
+    mesh = ensemble_mesh() if mesh is None else mesh
+    (keys, data, lrs), E = pad_ensemble((keys, jnp.asarray(data), jnp.asarray(lrs)), mesh.devices.size)
+    params = jax.vmap(lambda k: _init_mlp(k, data.shape[-1], width))(keys)
+    state = (params, jax.vmap(lambda p, lr: _adam(lr).init(p))(params, lrs))
+    state, data, lrs = shard_ensemble((state, data, lrs), mesh)
+    step = jax.tree_util.Partial(_ensemble_step, data, lrs, NamedSharding(mesh, P()))
+    (params, _), history = train_loop(step, state, n_steps, key=jax.random.key(0), progress=False, desc="train_ensemble")
+    unpad = (lambda a: a[:E]) if E < len(lrs) else (lambda a: a)   # no padding: the parameters stay sharded
+    return jax.tree_util.tree_map(unpad, params), jnp.asarray(history["loss"].T[:E])
+
+
+def train_member(
+    key: PRNGKeyArray,            # this member's seed
+    data: Float[Array, "T D"],    # this member's (standardised) trajectory
+    lr: Float[Array, ""],         # this member's learning rate
+    n_steps: int = 200,           # Adam steps
+    width: int = 32,              # hidden units
+) -> tuple[dict, Float[Array, " n_steps"]]:
+    "One member: an MLP one-step forecaster trained by full-batch Adam; its parameters and loss curve (an ensemble of one)."
+    params, losses = train_ensemble(jnp.asarray(key)[None], np.asarray(data)[None], jnp.reshape(jnp.asarray(lr), (1,)),
+                                    n_steps=n_steps, width=width, mesh=ensemble_mesh(1))
+    return jax.tree_util.tree_map(lambda a: a[0], params), losses[0]
