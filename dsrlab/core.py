@@ -28,7 +28,7 @@ from tqdm.auto import tqdm
 # %% auto #0
 __all__ = ['InputError', 'x64', 'check_positive', 'check_int', 'as_array', 'as_trajectory', 'as_batch', 'check_time_grid',
            'Standardizer', 'standardize', 'delay_embed', 'train_test_split', 'sample_subsequences', 'as_trajectories',
-           'check_dt', 'require_key', 'fitted', 'NotFittedError', 'Reconstructor', 'load', 'Windows',
+           'check_dt', 'check_key', 'require_key', 'fitted', 'NotFittedError', 'Reconstructor', 'load', 'Windows',
            'NonFiniteLossError', 'train_loop']
 
 # %% ../nbs/00_core.ipynb #4091abdf
@@ -304,8 +304,10 @@ def check_dt(
     return check_positive(dt, name)
 
 # %% ../nbs/00_core.ipynb #aa22764a
-def _check_key(key) -> None:
-    "An `InputError` unless `key` is a JAX PRNG key (new-style `jax.random.key` or legacy uint32 pair)."
+def check_key(
+    key,     # a JAX random key
+) -> None:
+    "Nothing if `key` is a JAX PRNG key (new-style `jax.random.key` or a legacy uint32 pair), else an `InputError`."
     if isinstance(key, jax.Array) and (jnp.issubdtype(key.dtype, jax.dtypes.prng_key) and key.ndim == 0
                                        or key.dtype == jnp.uint32 and key.shape == (2,)):
         return
@@ -316,7 +318,7 @@ def require_key(key, who: str) -> PRNGKeyArray:
     "`key`, or an `InputError` saying that `who` is random and needs one."
     if key is None:
         raise InputError(f"{who} is random: pass key=jax.random.key(seed) (any integer seed) to make it reproducible.")
-    _check_key(key)
+    check_key(key)
     return key
 
 
@@ -352,7 +354,7 @@ class Reconstructor(eqx.Module):
             _fail("dt", f"None: {type(self).__name__} learns maps", dt)
         trajectories = as_trajectories(data, "data", min_length=self._min_length())
         if key is not None:
-            _check_key(key)
+            check_key(key)
         return self._fit(trajectories, dt, key)
 
     def generate(
@@ -368,7 +370,7 @@ class Reconstructor(eqx.Module):
         context = as_trajectory(context, "context", dim=self.dim, min_length=max(1, self.context_length))
         n_steps = check_int(n_steps, "n_steps")
         if key is not None:
-            _check_key(key)
+            check_key(key)
         return self._generate(context, n_steps, key)
 
     def step_map(
@@ -401,7 +403,7 @@ class Reconstructor(eqx.Module):
         return 2
 
     def hyperparameters(self) -> dict:
-        "The constructor's arguments as this estimator holds them: `type(self)(**self.hyperparameters())` is it unar."
+        "The constructor's arguments as this estimator holds them: `type(self)(**self.hyperparameters())` is it unfitted."
         return {n: getattr(self, n) for n in _init_arguments(self)}
 
     def save(
@@ -643,7 +645,7 @@ def train_loop(
     "The state after `n_steps` steps of `step` and the history of each metric (an array per metric, one row per step)."
     n_steps, spc = check_int(n_steps, "n_steps"), check_int(steps_per_call, "steps_per_call")
     end = n_steps if stop_at is None else min(n_steps, check_int(stop_at, "stop_at", 0))
-    _check_key(key)
+    check_key(key)
     keys = lambda at, n: jax.random.split(jax.random.fold_in(key, at), n)   # the same keys on resume
     shapes = jax.eval_shape(lambda s: _run_steps(step, s, keys(0, 1))[1], state)
     history = {k: np.full((n_steps,) + v.shape[1:], np.nan, np.float32) for k, v in shapes.items()}
