@@ -100,9 +100,10 @@ def _warn_if_sparse(xt, lo, hi, n_bins: int) -> None:
     "A `SparseDataWarning` when the true points fill their bins with fewer than 2 per bin on average."
     n, occupied = xt.shape[0], len(np.unique(np.asarray(_bin_ids(xt, lo, hi, n_bins))))
     if n < 2 * occupied:
+        m = suggested_bins(n, xt.shape[1])
+        fix = f"n_bins={m} (suggested_bins) or method='gmm'" if m < n_bins else "method='gmm' (fewer bins lose the shape)"
         warnings.warn(f"D_stsp: {n} true points fill {occupied} bins of the {n_bins}^{xt.shape[1]} grid, fewer than 2 "
-                      f"per bin, so the divergence is dominated by empty bins and cannot rank models. "
-                      f"Use n_bins={suggested_bins(n, xt.shape[1])} (suggested_bins) or method='gmm'.",
+                      f"per bin, so the divergence is dominated by empty bins and cannot rank models. Use {fix}.",
                       SparseDataWarning, stacklevel=4)   # the caller of state_space_divergence
 
 # %% ../nbs/02_metrics.ipynb #08f871df
