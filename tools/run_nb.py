@@ -28,6 +28,9 @@ def run(path: Path) -> None:
     shell = CaptureShell(path)
     with working_directory(path.parent):
         shell.run_all(nb, exc_stop=True, preproc=_skip)
+    for cell in nb.cells:   # execnb leaves an empty execute_result where a cell's value has no representation
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", []) if o.get("output_type") != "execute_result" or o.get("data")]
     write_nb(nb, path)
     os.system(f"{Path(sys.executable).parent / 'nbdev_clean'} --fname {path}")
 
