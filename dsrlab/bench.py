@@ -498,8 +498,9 @@ def _names(value, what: str) -> list[str]:
 def _suites(systems, data, dt, name, lyapunov_time, quick, protocol):
     "The (name, kind, data maker) of each suite: the zoo's systems, or the user's data."
     if data is None:
-        systems = [get_system(s).name if hasattr(get_system(s), "name") else s for s in _names(systems or (QUICK_SYSTEMS if quick else DEFAULT_SYSTEMS), "systems")]
-        kinds = {r["name"]: r["kind"] for r in system_table()}
+        names = _names(systems or (QUICK_SYSTEMS if quick else DEFAULT_SYSTEMS), "systems")
+        systems = [get_system(s).name for s in names]       # unknown names fail here, any spelling is the zoo's name
+        kinds = {r["name"]: r["kind"] for r in system_table()}   # "delay" systems: no method applies yet
         return [(s, kinds[s], functools.partial(benchmark_data, s, protocol=protocol)) for s in systems]
     if isinstance(data, (str, Path)):
         trajs, file_dt = load_series(data)
