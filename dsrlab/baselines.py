@@ -28,10 +28,6 @@ class _Floor(Reconstructor):
     mean: Float[Array, " D"] | None = fitted()   # mean state of the training data
 
     @property
-    def is_fitted(self) -> bool:
-        return self.mean is not None
-
-    @property
     def dim(self) -> int | None:
         return None if self.mean is None else int(self.mean.shape[0])
 
@@ -105,10 +101,6 @@ class EchoStateNetwork(Reconstructor):
     b: Float[Array, " N"] | None = fitted()         # bias
     W_out: Float[Array, "D 2*N"] | None = fitted()  # readout from [r, r^2]
     context_length: ClassVar[int] = 20
-
-    @property
-    def is_fitted(self) -> bool:
-        return self.W_out is not None
 
     @property
     def dim(self) -> int | None:
@@ -220,10 +212,6 @@ class NeuralODE(Reconstructor):
     field: VectorField | None = fitted()                  # the learned vector field
     dt: float | None = fitted(static=True)                # the sampling step it was fitted at
     kinds: ClassVar[tuple] = ("flow",)
-
-    @property
-    def is_fitted(self) -> bool:
-        return self.field is not None
 
     @property
     def dim(self) -> int | None:

@@ -335,8 +335,9 @@ class NotFittedError(InputError):
 class Reconstructor(eqx.Module):
     """The interface every reconstruction method implements: `fit` learns from trajectories, `generate` continues one.
 
-    Subclasses keep their hyperparameters as fields named like their constructor's arguments, and
-    implement `_fit(trajectories, dt, key)` and `_generate(context, n_steps, key)`; the public methods
+    Subclasses keep their hyperparameters as fields named like their constructor's arguments and their fitted
+    state in `fitted()` fields, and implement `dim`, `_fit(trajectories, dt, key)` and
+    `_generate(context, n_steps, key)`; the public methods
     check the input first, so every method refuses bad input the same way, before anything compiles."""
     context_length: ClassVar[int] = 1               # rows of context `generate` needs at least
     kinds: ClassVar[tuple] = ("flow", "map")        # the kinds of system it applies to (a map has dt=None)
@@ -381,9 +382,9 @@ class Reconstructor(eqx.Module):
         return None
 
     @property
-    @abc.abstractmethod
     def is_fitted(self) -> bool:
-        "Has this instance been returned by `fit`?"
+        "Has this instance been returned by `fit`? (Some of its `fitted()` fields are set.)"
+        return any(getattr(self, f.name) is not None for f in dataclasses.fields(self) if f.metadata.get("fitted"))
 
     @property
     @abc.abstractmethod

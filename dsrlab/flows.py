@@ -541,10 +541,6 @@ class ConditionalFlow(Reconstructor):
         check_positive(self.learning_rate, "learning_rate")
 
     @property
-    def is_fitted(self) -> bool:
-        return self.transition is not None
-
-    @property
     def dim(self) -> int | None:
         return None if self.transition is None else self.transition.flow.dim
 

@@ -868,10 +868,6 @@ class KoopmanReconstructor(Reconstructor):
             check_positive(self.epsilon, "epsilon")
 
     @property
-    def is_fitted(self) -> bool:
-        return self.koopman is not None
-
-    @property
     def dim(self) -> int | None:
         return None if self.koopman is None else self.koopman.dictionary.dim
 
@@ -957,10 +953,6 @@ class HankelDMDReconstructor(Reconstructor):
 
     def _min_length(self) -> int:
         return self.context_length + 1
-
-    @property
-    def is_fitted(self) -> bool:
-        return self.dmd is not None
 
     @property
     def dim(self) -> int | None:

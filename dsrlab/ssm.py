@@ -1052,10 +1052,6 @@ class SSMForecaster(Reconstructor):
             raise InputError(f"layer_options must be a dict of the layer's keyword arguments or None; got {self.layer_options!r}.")
 
     @property
-    def is_fitted(self) -> bool:
-        return self.model is not None
-
-    @property
     def dim(self) -> int | None:
         return None if self.model is None else self.model.encoder.in_features
 

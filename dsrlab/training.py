@@ -505,10 +505,6 @@ class PLRNNReconstructor(Reconstructor):
                 raise InputError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {getattr(self, name)!r}.")
 
     @property
-    def is_fitted(self) -> bool:
-        return self.model is not None
-
-    @property
     def dim(self) -> int | None:
         return None if self.model is None else self.model.obs_dim
 
