@@ -204,7 +204,7 @@ def benchmark_data(
     scaler = Standardizer(scaler.mean.astype(jnp.float32), scaler.std.astype(jnp.float32))   # usable outside x64
     return dict(name=system, train=list(train), test=list(test),
                 dt=None if is_map else dt, scaler=scaler, lyapunov_max=sys_.lyapunov_max,
-                lyapunov_source="the zoo" if sys_.lyapunov_max else None, kind="map" if is_map else "flow",
+                lyapunov_source=sys_.source if sys_.lyapunov_max else None, kind="map" if is_map else "flow",
                 n_bins=p.n_bins, fingerprint=system)
 
 # %% ../nbs/10_bench.ipynb #43d16d29
@@ -724,9 +724,11 @@ def systems_page(
     path: str | Path,      # where to write the HTML page
     n_steps: int = 5000,   # points per attractor
 ) -> Path:
-    "Writes an HTML page with one interactive attractor per system and returns its path."
+    "Writes an HTML page with the zoo's invariants (a table to sort and filter) and one interactive attractor per system; returns its path."
+    from dsrlab.invariants import invariants_table, zoo_table_html
     from dsrlab.viz import attractor_figure
     path = Path(path)
+    table = zoo_table_html([r for r in invariants_table() if r["name"] in names])
     parts = []
     for i, name in enumerate(tqdm(names, desc="attractors", leave=False)):
         fig = attractor_figure(name, n_steps=n_steps)
@@ -735,7 +737,7 @@ def systems_page(
     nav = " &middot; ".join(f'<a href="#{_html.escape(n)}">{_html.escape(n)}</a>' for n in names)
     path.write_text(
         "<!doctype html><html><head><meta charset='utf-8'><title>dsrlab systems</title></head>"
-        f"<body style='font-family:sans-serif'><h1>The dsrlab systems zoo</h1><p>{nav}</p>{body}</body></html>",
+        f"<body style='font-family:sans-serif'><h1>The dsrlab systems zoo</h1>{table}<p>{nav}</p>{body}</body></html>",
         encoding="utf-8",
     )
     return path
@@ -752,8 +754,11 @@ def systems(
     for n in chosen:
         get_system(n)  # unknown names fail here, with the zoo's suggestions, before any work
     n_steps = check_int(n_steps, "n_steps", minimum=10)
-    rows = [r for r in system_table() if r["name"] in chosen]
-    print(format_table(rows, ["name", "kind", "dim", "params", "dt", "period", "lyapunov_max", "source"]))
+    from dsrlab.invariants import invariants_table
+    invariants = {r["name"]: r for r in invariants_table()}
+    rows = [{**r, **invariants.get(r["name"], {})} for r in system_table() if r["name"] in chosen]
+    print(format_table(rows, ["name", "kind", "dim", "dt", "period", "lyapunov_max", "lyapunov_max_error", "kaplan_yorke",
+                              "correlation_dimension", "dysts", "reason"]))
     if html:
         page = systems_page(chosen, html, n_steps=n_steps)
         print(f"\nwrote {page} ({len(chosen)} interactive attractors)")
