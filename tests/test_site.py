@@ -103,3 +103,28 @@ def test_formulas_typeset(site, browser):
     browser.get(url + "02_metrics.html")
     n = browser.execute_script("return Array.from(document.querySelectorAll('main math')).filter(m => m.getBoundingClientRect().height > 0).length")
     assert n > 5
+
+
+def test_zoo_table_sorts_and_filters(site, browser):
+    "The invariants chapter's table, as a reader uses it: type in the filter box, set a range, click a column."
+    from selenium.webdriver.common.by import By
+    _, pages, url = site
+    page = next(p for p in pages if "invariants" in p)
+    browser.get(url + page)
+    root_el = browser.find_element(By.ID, "zoo-invariants")
+    rows = lambda: [r for r in root_el.find_elements(By.CSS_SELECTOR, "tbody tr") if r.is_displayed()]
+    total = len(rows())
+    assert total >= 160
+    box = root_el.find_element(By.CSS_SELECTOR, "input[type=search]")
+    box.send_keys("sprott_")
+    assert 19 <= len(rows()) < total and all(r.find_elements(By.TAG_NAME, "td")[0].text.startswith("sprott_") for r in rows())
+    assert root_el.find_element(By.CLASS_NAME, "zoo-count").text.startswith(f"{len(rows())} of {total}")
+    box.clear(); browser.execute_script("arguments[0].dispatchEvent(new Event('input'))", box)
+    dmin = root_el.find_elements(By.CSS_SELECTOR, "input[type=number]")[0]
+    dmin.send_keys("6")
+    assert rows() and all(int(r.find_elements(By.TAG_NAME, "td")[2].text) >= 6 for r in rows())
+    dmin.clear(); browser.execute_script("arguments[0].dispatchEvent(new Event('input'))", dmin)
+    header = root_el.find_elements(By.CSS_SELECTOR, "thead th")[3]   # lambda_max
+    header.click(); header.click()                                    # ascending, then descending
+    values = [float(r.find_elements(By.TAG_NAME, "td")[3].text or "nan") for r in rows()[:20]]
+    assert values == sorted(values, reverse=True)
