@@ -429,8 +429,8 @@ def plot_history(
         fig.add_trace(go.Scatter(x=step[::every], y=loss2[::every, j], name=f"loss{lab}", line=dict(width=1)), row=1, col=1)
         fig.add_trace(go.Scatter(x=step[::every], y=alpha2[::every, j], name=f"alpha{lab}", line=dict(dash="dot", width=1)),
                       row=1, col=1, secondary_y=True)
-    fig.update_yaxes(type="log", title_text="MSE", row=1, col=1)
-    fig.update_yaxes(title_text="alpha", range=[0, 1.05], row=1, col=1, secondary_y=True)
+    fig.update_yaxes(type="log", title_text="MSE", row=1, col=1, secondary_y=False)  # the loss axis only: alpha's stays linear
+    fig.update_yaxes(type="linear", title_text="alpha", range=[0, 1.05], showgrid=False, row=1, col=1, secondary_y=True)
     if rows == 2:
         ok = history["eval_step"] > 0
         es = history["eval_step"][ok]

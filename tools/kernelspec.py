@@ -23,7 +23,7 @@ def add_kernelspec(path: Path) -> bool:
     text = path.read_text(encoding="utf-8")
     nb = json.loads(text)
     nb.setdefault("metadata", {})["kernelspec"] = dict(KERNELSPEC)
-    new = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    new = json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n"  # as nbdev_clean writes it
     if new != text:
         path.write_text(new, encoding="utf-8")
     return new != text
