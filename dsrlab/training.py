@@ -430,7 +430,8 @@ def plot_history(
         fig.add_trace(go.Scatter(x=step[::every], y=alpha2[::every, j], name=f"alpha{lab}", line=dict(dash="dot", width=1)),
                       row=1, col=1, secondary_y=True)
     fig.update_yaxes(type="log", title_text="MSE", row=1, col=1, secondary_y=False)  # the loss axis only: alpha's stays linear
-    fig.update_yaxes(type="linear", title_text="alpha", range=[0, 1.05], showgrid=False, row=1, col=1, secondary_y=True)
+    fig.update_yaxes(type="linear", title_text="alpha", range=[0, 1.05], showgrid=False, tickmode="linear", tick0=0,
+                     dtick=0.2, row=1, col=1, secondary_y=True)  # its own ticks, not synced to the log axis's grid
     if rows == 2:
         ok = history["eval_step"] > 0
         es = history["eval_step"][ok]
