@@ -300,7 +300,10 @@ class Explorer:
         self.controls, self._draw = controls, draw
         self.output = widgets.Output()
         self.info = widgets.HTML()
-        self.widget = widgets.VBox([widgets.HTML(f"<b>{title}</b>"), widgets.HBox(list(controls.values())),
+        for c in controls.values():  # in a plain HBox six sliders share the width and their tracks shrink to 0 px
+            c.layout.min_width = c.layout.min_width or "320px"
+        self.widget = widgets.VBox([widgets.HTML(f"<b>{title}</b>"),
+                                    widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
                                     self.info, self.output])
         for c in controls.values():
             c.observe(self.update, names="value")
