@@ -442,7 +442,7 @@ def plot_history(
             fig.add_trace(go.Scatter(x=es, y=d1[:, j], name=f"D_stsp{lab}", mode="lines+markers"), row=2, col=1)
             fig.add_trace(go.Scatter(x=es, y=d2[:, j], name=f"D_H{lab}", mode="lines+markers"), row=2, col=1, secondary_y=True)
         fig.update_yaxes(title_text="D_stsp", row=2, col=1)
-        fig.update_yaxes(title_text="D_H", row=2, col=1, secondary_y=True)
+        fig.update_yaxes(title_text="D_H", tickmode="auto", row=2, col=1, secondary_y=True)  # its own ticks, not synced
         fig.update_xaxes(title_text="step", row=2, col=1)
     fig.update_layout(title=title, height=300 * rows + 100)
     return fig

@@ -263,7 +263,7 @@ details.toc { font-size: 0.85rem; border: 1px solid #ddd; border-radius: 4px; pa
 details.toc summary { font-weight: 600; cursor: pointer; }
 details.toc ul { list-style: none; padding-left: 0; margin: 0.4rem 0 0 0; }
 details.toc li.toc-h3 { padding-left: 0.9rem; }
-details.toc a { color: #2a5db0; text-decoration: none; display: block; padding: 0.1rem 0; }
+details.toc a { color: #2a5db0; text-decoration: none; display: block; padding: 0.1rem 0; overflow-wrap: anywhere; }
 @media (min-width: 1300px) {
   main { margin-right: 16rem; }
   details.toc { position: fixed; top: 0; right: 0; bottom: 0; width: 15rem; margin: 0; overflow-y: auto;
