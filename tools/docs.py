@@ -3,7 +3,12 @@
 Where Quarto is installed this runs `nbdev_docs` (the site goes to `_docs/`). Where it is not,
 it renders every notebook's stored outputs to a static HTML page with a navigation index (the
 site goes to `_site/`): Plotly figures stored as `application/vnd.plotly.v1+json` are drawn by a
-local copy of plotly.js, formulas as MathML (converted at build time), so the pages work without a network.
+local copy of plotly.js, formulas as MathML (converted at build time, in Markdown cells and in Markdown outputs
+and their tables), so the pages work without a network. Each page has an "on this page" contents; each module
+an API reference page (`api/<module>.html`, from the chapters' `show_doc` outputs, whose inputs are hidden);
+backticked names link to their entries (nbdev's doclinks); Pagefind (`pip install 'pagefind[extended]'`) indexes
+the site for the sidebar's search box; below 800 px the sidebar folds behind a Menu button. A notebook that
+cannot be rendered stops the build with a `RenderError` naming the notebook and the cell.
 
     python tools/docs.py            # build
     python tools/docs.py --static   # the static build even where Quarto is installed
@@ -100,6 +105,16 @@ def markdown_output(md: str) -> str:
     return (f'<a class="api-anchor" id="{html.escape(name.group(1).lower())}"></a>\n' if name else "") + md
 
 
+SCRIPT = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>|<pre\b.*?</pre>|<code\b.*?</code>)", re.S | re.I)
+
+
+def html_output(h: str) -> str:
+    "A `text/html` output with the `$...$` formulas of its text (not of its scripts, styles or code) as MathML."
+    def text(part):  # tags (and their attributes) are left alone, their text converted
+        return "".join(t if t.startswith("<") else tex_to_mathml(t) for t in re.split(r"(<[^>]*>)", part))
+    return "".join(part if SCRIPT.fullmatch(part) else text(part) for part in SCRIPT.split(h))
+
+
 def _check_output(o, where: str):
     kind = o.get("output_type") if isinstance(o, dict) else None
     if kind not in OUTPUT_TYPES:
@@ -144,6 +159,8 @@ def prepare(nb: dict, plotly_js: str, name: str = "notebook", link=None) -> dict
                                                   'notebook runs in JupyterLab.</p>'}
                     elif "text/markdown" in data:
                         o["data"] = {"text/markdown": markdown_output("".join(data["text/markdown"]))}
+                    elif "text/html" in data:
+                        o["data"] = {**data, "text/html": html_output("".join(data["text/html"]))}
                     outputs.append(o)
                 cell["outputs"] = outputs
         except RenderError:
