@@ -46,7 +46,7 @@ def independent(name: str, record: dict) -> dict:
             period = record.get("period") or 1.0
             T, tau = float(np.clip(500 * period, 500, 5000)), float(min(1.0, period / 4))
             value = flow_max_lyapunov(ds.rhs, ds.ic, T, tau=tau, max_seconds=300)
-            settings = dict(T=T, tau=tau, transient=100.0, d0=1e-7, rtol=1e-10, solver="SciPy DOP853")
+            settings = dict(T=T, tau=tau, transient=100.0, d0="1e-7 (1 + |x|)", rtol=1e-10, solver="SciPy DOP853")
         return dict(value=float(value), settings=settings, seconds=round(time.perf_counter() - start, 1))
     except Exception as e:  # noqa: BLE001
         return dict(value=None, reason=f"{type(e).__name__}: {e}")
