@@ -86,7 +86,7 @@ def check_int(
     return int(value)
 
 # %% ../nbs/00_core.ipynb #978dd9f2
-def _checked(x, name: str, ndims: tuple, dim: int | None, min_length: int, dtype):
+def _checked(x, name: str, ndims: tuple, dim: int | None, min_length: int, dtype, finite: bool = True):
     "`x` as a NumPy array (or the tracer itself under `jit`) after the checks of `as_array`."
     if isinstance(x, jax.core.Tracer):
         arr = x
@@ -108,7 +108,7 @@ def _checked(x, name: str, ndims: tuple, dim: int | None, min_length: int, dtype
     length = arr.shape[0] if arr.ndim == 1 else (arr.shape[-2] if arr.ndim >= 2 else 1)
     if length < min_length:
         _fail(name, f"at least {min_length} time steps long", f"{length} (shape {tuple(arr.shape)})")
-    if not isinstance(arr, jax.core.Tracer):
+    if finite and not isinstance(arr, jax.core.Tracer):
         if np.issubdtype(arr.dtype, np.inexact) and not np.all(np.isfinite(arr)):
             n_bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
             _fail(name, "finite (no NaN or inf)", f"{n_bad} non-finite value(s) in shape {tuple(arr.shape)}")
@@ -131,10 +131,11 @@ def as_array(
     dim: int | None = None,     # required size of the last axis (the state dimension)
     min_length: int = 1,        # smallest allowed length of the time axis (axis -2, or 0 if 1-D)
     dtype=jnp.float32,          # dtype of the result; None keeps a floating input's dtype
+    finite: bool = True,        # refuse NaN and inf (False: keep them, for a caller that counts them itself)
 ) -> Array:
     "`x` as a JAX array after checking its shape and that its values are finite, or an `InputError`."
     ndims = (ndim,) if isinstance(ndim, int) else tuple(ndim)
-    return _to_jax(_checked(x, name, ndims, dim, min_length, dtype), dtype)
+    return _to_jax(_checked(x, name, ndims, dim, min_length, dtype, finite), dtype)
 
 # %% ../nbs/00_core.ipynb #040f898b
 def as_trajectory(
@@ -158,9 +159,10 @@ def as_batch(
     dim: int | None = None,  # required state dimension
     min_length: int = 2,     # smallest allowed number of time steps
     dtype=jnp.float32,       # dtype of the result; None keeps a floating input's dtype
+    finite: bool = True,     # refuse NaN and inf (False: keep them, for a caller that counts them itself)
 ) -> Float[Array, "B T D"]:
     "A `(B, T, D)` JAX array from one trajectory or a batch, checked; a single trajectory gets B = 1."
-    arr = _checked(x, name, (2, 3), dim, min_length, dtype)
+    arr = _checked(x, name, (2, 3), dim, min_length, dtype, finite)
     return _to_jax(arr[None] if arr.ndim == 2 else arr, dtype)
 
 # %% ../nbs/00_core.ipynb #91e7bcdf

@@ -18,14 +18,15 @@ from jaxtyping import Array, Float, Int, PRNGKeyArray
 from .core import InputError, as_array, as_batch, check_int, check_positive, x64
 
 # %% auto #0
-__all__ = ['SparseDataWarning', 'suggested_bins', 'state_space_divergence', 'power_spectrum_distance', 'ValidPredictionTime',
-           'normalized_error', 'valid_prediction_time', 'prediction_error', 'max_lyapunov']
+__all__ = ['SparseDataWarning', 'suggested_bins', 'NonFiniteWarning', 'state_space_divergence', 'power_spectrum_distance',
+           'ValidPredictionTime', 'normalized_error', 'valid_prediction_time', 'prediction_error', 'max_lyapunov']
 
 # %% ../nbs/02_metrics.ipynb #6f5f2e4d
 def _bin_ids(x, lo, hi, n_bins):
-    "Linear bin index of each row of `x` in an `n_bins`^D grid over the box [lo, hi); -1 for points outside."
-    c = jnp.floor((x - lo) / (hi - lo) * n_bins).astype(jnp.int64)
-    inside = jnp.all((c >= 0) & (c < n_bins), axis=1)
+    "Linear bin index of each row of `x` in an `n_bins`^D grid over the box [lo, hi); -1 for points outside or not finite."
+    c = jnp.floor((x - lo) / (hi - lo) * n_bins)
+    inside = jnp.all((c >= 0) & (c < n_bins), axis=1)            # False for NaN and inf rows too
+    c = jnp.where(inside[:, None], c, 0).astype(jnp.int64)
     lin = jnp.sum(c * (n_bins ** jnp.arange(x.shape[1], dtype=jnp.int64)), axis=1)
     return jnp.where(inside, lin, -1)
 
@@ -41,13 +42,16 @@ def _first_of_run(sorted_ids):
     return new & (sorted_ids >= 0)
 
 
-@functools.partial(jax.jit, static_argnames="n_bins")
-def _binned_kl(x_true, x_gen, lo, hi, n_bins: int, alpha):
+@functools.partial(jax.jit, static_argnames=("n_bins", "overflow"))
+def _binned_kl(x_true, x_gen, lo, hi, n_bins: int, alpha, overflow: bool):
+    "KL divergence over the box's bins, plus one overflow cell for everything outside it if `overflow`."
     K = float(n_bins) ** x_true.shape[1]  # number of bins, as a float: 30^5 fits, 30^10 would not fit an int
     a = jnp.sort(_bin_ids(x_true, lo, hi, n_bins))
     b = jnp.sort(_bin_ids(x_gen, lo, hi, n_bins))
-    n_p, n_q = jnp.sum(a >= 0), jnp.sum(b >= 0)
-    zp, zq = n_p + alpha * K, n_q + alpha * K
+    cells = K + 1 if overflow else K
+    n_p = jnp.sum(a >= 0)
+    n_q = b.shape[0] if overflow else jnp.sum(b >= 0)     # overflow: every generated point, in the box or not
+    zp, zq = n_p + alpha * cells, n_q + alpha * cells
     p0, q0 = alpha / zp, alpha / zq
     # bins the true data visit
     first_a = _first_of_run(a)
@@ -60,28 +64,40 @@ def _binned_kl(x_true, x_gen, lo, hi, n_bins: int, alpha):
     visited_gen_only = jnp.sum(jnp.where(first_b, p0 * jnp.log(p0 / qb), 0.0))
     # bins nobody visits
     n_empty = K - jnp.sum(first_a) - jnp.sum(first_b)
-    return visited_true + visited_gen_only + n_empty * p0 * jnp.log(p0 / q0)
+    kl = visited_true + visited_gen_only + n_empty * p0 * jnp.log(p0 / q0)
+    if overflow:   # the box's complement: no true point, every generated point outside the box
+        kl = kl + p0 * jnp.log(p0 / ((jnp.sum(b < 0) + alpha) / zq))
+    return kl
 
 # %% ../nbs/02_metrics.ipynb #401e4bbe
+_LOG_FLOAT32_TINY = float(np.log(np.finfo(np.float32).smallest_subnormal))   # -103.3: exp() below it is 0 in float32
+
+
 def _log_mixture(samples, centres, sigma):
-    "log of the equal-weight mixture of N(centre, sigma^2 I) at each sample, 256 samples at a time."
+    "log of the equal-weight mixture of N(centre, sigma^2 I) at each sample; a non-finite centre adds no density."
     D = samples.shape[1]
     log_norm = -0.5 * D * jnp.log(2 * jnp.pi * sigma**2) - jnp.log(centres.shape[0])
+    finite = jnp.all(jnp.isfinite(centres), axis=1)
+    centres = jnp.where(finite[:, None], centres, 0.0)
     c2 = jnp.sum(centres**2, 1)
 
     def one(s):  # a (T',) row of squared distances at a time keeps memory at 256 x T'
         d2 = jnp.maximum(jnp.sum(s**2) - 2 * centres @ s + c2, 0.0)
-        return jax.scipy.special.logsumexp(-0.5 * d2 / sigma**2)
+        return jax.scipy.special.logsumexp(jnp.where(finite, -0.5 * d2 / sigma**2, -jnp.inf))
 
     return jax.lax.map(one, samples, batch_size=256) + log_norm
 
 
-@functools.partial(jax.jit, static_argnames="mc_n")
-def _gmm_kl(x_true, x_gen, sigma, key, mc_n: int):
+@functools.partial(jax.jit, static_argnames=("mc_n", "drop_underflow"))
+def _gmm_kl(x_true, x_gen, sigma, key, mc_n: int, drop_underflow: bool):
     k1, k2 = jax.random.split(key)
     t = jax.random.randint(k1, (mc_n,), 0, x_true.shape[0])
     samples = x_true[t] + sigma * jax.random.normal(k2, (mc_n, x_true.shape[1]), dtype=x_true.dtype)
-    return jnp.mean(_log_mixture(samples, x_true, sigma) - _log_mixture(samples, x_gen, sigma))
+    log_p, log_q = _log_mixture(samples, x_true, sigma), _log_mixture(samples, x_gen, sigma)
+    if not drop_underflow:
+        return jnp.mean(log_p - log_q)
+    keep = (log_p > _LOG_FLOAT32_TINY) & (log_q > _LOG_FLOAT32_TINY)   # the reference code's clean_from_outliers
+    return jnp.sum(jnp.where(keep, log_p - log_q, 0.0)) / jnp.sum(keep)
 
 # %% ../nbs/02_metrics.ipynb #b0e5dff0
 class SparseDataWarning(UserWarning):
@@ -106,6 +122,26 @@ def _warn_if_sparse(xt, lo, hi, n_bins: int) -> None:
                       f"per bin, so the divergence is dominated by empty bins and cannot rank models. Use {fix}.",
                       SparseDataWarning, stacklevel=4)   # the caller of state_space_divergence
 
+# %% ../nbs/02_metrics.ipynb #83e9fe60
+class NonFiniteWarning(UserWarning):
+    "Generated points that are NaN or inf: a metric counts them as the worst case and says how many there were."
+
+
+def _count_non_finite(xg, name: str = "x_gen") -> None:
+    "A `NonFiniteWarning` saying how many rows of `xg` (B, T, D) are not finite, if any."
+    bad = np.asarray(~jnp.all(jnp.isfinite(xg), axis=-1))
+    if bad.any():
+        first = int(np.argmax(bad.any(axis=0)))
+        warnings.warn(f"{name}: {int(bad.sum())} of {bad.size} generated points are not finite (from step {first}); "
+                      "they are counted as outside the true attractor.", NonFiniteWarning, stacklevel=4)
+
+
+def _strided(x, n: int, leading: bool):
+    "About `n` time steps of each trajectory of a (B, T, D) batch, pooled: the first ones, or evenly spaced."
+    per = max(1, n // x.shape[0])
+    step = 1 if leading else max(1, -(-x.shape[1] // per))
+    return x[:, ::step][:, :per].reshape(-1, x.shape[-1])
+
 # %% ../nbs/02_metrics.ipynb #08f871df
 @x64
 def state_space_divergence(
@@ -114,20 +150,24 @@ def state_space_divergence(
     n_bins: int = 30,          # bins per dimension (binning estimate)
     *,
     method: str = "auto",      # "binning", "gmm", or "auto": binning for D < 6, GMM otherwise
+    outside: str = "count",    # "count": every generated point counts; "drop": the reference code's convention
     alpha: float = 1e-5,       # Laplace smoothing constant (binning estimate)
     scaling: float = 1.0,      # variance sigma^2 of each mixture component (GMM estimate)
-    max_time_steps: int = 10_000,  # GMM: use at most this many (leading) points of each trajectory
+    max_time_steps: int = 10_000,  # GMM: use at most this many points of each data set (evenly spaced; "drop": leading)
     mc_samples: int = 1000,    # GMM: number of Monte Carlo samples
     key: PRNGKeyArray | None = None,  # GMM: random key; None means `jax.random.key(0)`, reproducible
 ) -> Float[Array, ""]:
     "D_KL(p_true || p_gen) between the occupation measures of the true and generated data, in nats."
+    if outside not in ("count", "drop"):
+        raise InputError(f"outside must be 'count' (every generated point counts) or 'drop' (the reference code's "
+                         f"convention); got {outside!r}.")
+    if method not in ("auto", "binning", "gmm"):
+        raise InputError(f"method must be 'auto', 'binning' or 'gmm'; got {method!r}.")
     xt = as_batch(x_true, "x_true", min_length=2, dtype=jnp.float64)
-    xg = as_batch(x_gen, "x_gen", min_length=2, dtype=jnp.float64)
+    xg = as_batch(x_gen, "x_gen", min_length=2, dtype=jnp.float64, finite=outside == "drop")
     D = xt.shape[-1]
     if xg.shape[-1] != D:
         raise InputError(f"x_gen must have the state dimension of x_true ({D}); got shape {tuple(xg.shape)}.")
-    if method not in ("auto", "binning", "gmm"):
-        raise InputError(f"method must be 'auto', 'binning' or 'gmm'; got {method!r}.")
     if method == "auto":
         method = "binning" if D < 6 else "gmm"
     if method == "binning":
@@ -141,15 +181,15 @@ def state_space_divergence(
         if not bool(jnp.all(hi > lo)):
             raise InputError("x_true must vary in every dimension for binning; got a constant coordinate.")
         _warn_if_sparse(xt, lo, hi, n_bins)
-        return _binned_kl(xt, xg, lo, hi, n_bins, alpha)
+        _count_non_finite(xg[None])
+        return _binned_kl(xt, xg, lo, hi, n_bins, alpha, outside == "count")
     sigma = check_positive(scaling, "scaling") ** 0.5
     max_t = check_int(max_time_steps, "max_time_steps")
     mc_n = check_int(mc_samples, "mc_samples")
     key = jax.random.key(0) if key is None else key
-    # leading time steps of each trajectory, pooled over the batch
-    xt = xt[:, : max(1, max_t // xt.shape[0])].reshape(-1, D)
-    xg = xg[:, : max(1, max_t // xg.shape[0])].reshape(-1, D)
-    return _gmm_kl(xt, xg, sigma, key, mc_n)
+    _count_non_finite(xg)
+    leading = outside == "drop"
+    return _gmm_kl(_strided(xt, max_t, leading), _strided(xg, max_t, leading), sigma, key, mc_n, leading)
 
 # %% ../nbs/02_metrics.ipynb #ea0a1ea4
 def _gaussian_filter1d(x, sigma: float, axis: int):
