@@ -55,7 +55,7 @@ def with_far_mass(name, f, dist=100.0):
     "A correct sample with far-away points added, so that they are a fraction f of the whole."
     truth, gen = DATA[name]
     n_far = int(round(f / (1 - f) * len(gen)))
-    return truth, np.concatenate([gen, gen[:n_far] + dist * truth.std(0)])
+    return truth, np.concatenate([gen, gen[np.arange(n_far) % len(gen)] + dist * truth.std(0)])
 
 
 TOL = 1e-9
