@@ -15,6 +15,7 @@ import math
 import sqlite3
 import sys
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from .core import (InputError, Reconstructor, Standardizer, as_trajectories, che
                          check_time_grid, x64)
 from .systems import Map, get_system, list_systems, system_table
 from .metrics import (state_space_divergence, power_spectrum_distance, valid_prediction_time,
-                            prediction_error, max_lyapunov, suggested_bins)
+                            prediction_error, max_lyapunov, suggested_bins, SparseDataWarning)
 from .baselines import LastValue, MeanValue, EchoStateNetwork, NeuralODE
 from .sindy import SINDy, WeakSINDy, EnsembleSINDy, PolynomialLibrary, STLSQ
 from .koopman import KoopmanReconstructor, HankelDMDReconstructor
@@ -39,11 +40,11 @@ from .ssm import SSMForecaster
 from .flows import ConditionalFlow
 
 # %% auto #0
-__all__ = ['METHODS', 'QUICK', 'QUICK_SYSTEMS', 'DEFAULT_SYSTEMS', 'METRICS', 'RANK_COLUMNS', 'SYSTEM_COLUMNS', 'COMMANDS',
-           'format_table', 'Method', 'register_method', 'list_methods', 'get_method', 'Protocol', 'benchmark_data',
-           'lyapunov_from_trajectory', 'load_series', 'user_data', 'evaluate_method', 'ResultStore', 'config_hash',
-           'run_benchmark', 'zlib_crc', 'summarize', 'ranking', 'report_page', 'systems_page', 'systems', 'bench',
-           'report', 'main']
+__all__ = ['METHODS', 'QUICK', 'QUICK_SYSTEMS', 'DEFAULT_SYSTEMS', 'METRICS', 'REPORTED', 'RANK_COLUMNS', 'SYSTEM_COLUMNS',
+           'COMMANDS', 'format_table', 'Method', 'register_method', 'list_methods', 'get_method', 'Protocol',
+           'benchmark_data', 'lyapunov_from_trajectory', 'load_series', 'user_data', 'evaluate_method', 'ResultStore',
+           'config_hash', 'run_benchmark', 'zlib_crc', 'summarize', 'ranking', 'report_page', 'systems_page', 'systems',
+           'bench', 'report', 'main']
 
 # %% ../nbs/10_bench.ipynb #4e030be2
 def _fmt(v) -> str:
@@ -332,12 +333,19 @@ def user_data(
                 n_bins=p.n_bins if p.n_bins is not None else suggested_bins(n_test, train[0].shape[-1]))
 
 # %% ../nbs/10_bench.ipynb #ce196b9c
-METRICS = {  # column: (what it is, better)
-    "state_space_divergence": ("D_stsp, KL divergence of the occupation measures", "lower"),
+METRICS = {  # column: (what it is, better); the ranking averages over these
+    "state_space_divergence": ("D_stsp, KL divergence of the occupation measures; every generated point counts", "lower"),
     "power_spectrum_distance": ("D_H, Hellinger distance of the power spectra", "lower"),
     "valid_prediction_time": ("VPT in Lyapunov times (NRMSE < 0.5)", "higher"),
     "prediction_error": ("n-step mean squared error", "lower"),
     "lyapunov_error": ("|lambda_max(model) - lambda_max(system)| / lambda_max(system)", "lower"),
+}
+REPORTED = {  # column: (what it is, better); stored and shown beside the ranked metrics, not ranked
+    "state_space_divergence_drop": ("D_stsp as the lab's reference code computes it (generated points outside the true "
+                                    "range dropped), to compare with published numbers", "lower"),
+    "smape_prediction_time": ("VPT as Gilpin (2023) defines it: time until sMAPE exceeds 30%, in Lyapunov times", "higher"),
+    "lyapunov_data_error": ("|lambda(model) - lambda(truth)| / lambda(truth), both from the trajectories (Rosenstein)", "lower"),
+    "correlation_dimension_error": ("|D2(model) - D2(truth)|, Grassberger-Procaccia on the trajectories", "lower"),
 }
 
 
@@ -347,6 +355,13 @@ def _finite_or_nan(f):
         return v if math.isfinite(v) else float("nan")
     except InputError:  # e.g. a constant forecast has no normalised spectrum
         return float("nan")
+
+
+def _quietly(f, *args, **kwargs):
+    "f(*args, **kwargs) without the warnings the same data already gave once."
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SparseDataWarning)
+        return f(*args, **kwargs)
 
 
 def _check_forecast(gen, n_steps, dim, name, bound):
@@ -398,6 +413,8 @@ def evaluate_method(
     sigma = p.sigma * min(1.0, len(truths[0]) / p.test_length)   # a short truth: the zoo's smoothing width in frequency
     return dict(
         state_space_divergence=_finite_or_nan(lambda: state_space_divergence(true_all, gen_all, n_bins=data["n_bins"])),
+        state_space_divergence_drop=_finite_or_nan(lambda: _quietly(state_space_divergence, true_all, gen_all,
+                                                                               n_bins=data["n_bins"], outside="drop")),
         power_spectrum_distance=_finite_or_nan(lambda: power_spectrum_distance(truths[0], gens[0], sigma=sigma)),
         valid_prediction_time=(float(np.mean(np.asarray(vpt.lyapunov_times if lam_ref else vpt.time))) if vpt is not None
                                else float("nan")),
@@ -409,7 +426,7 @@ def evaluate_method(
 
 # %% ../nbs/10_bench.ipynb #893d36c5
 _COLUMNS = [("system", "TEXT"), ("method", "TEXT"), ("seed", "INTEGER"), ("config", "TEXT"), ("status", "TEXT"),
-            ("error", "TEXT")] + [(m, "REAL") for m in METRICS] + \
+            ("error", "TEXT")] + [(m, "REAL") for m in {**METRICS, **REPORTED}] + \
            [("lyapunov_max", "REAL"), ("lyapunov_reference", "REAL"), ("lyapunov_source", "TEXT"), ("fit_time", "REAL"),
             ("generate_time", "REAL"), ("hyperparameters", "TEXT"), ("protocol", "TEXT"), ("truth", "BLOB"),
             ("generated", "BLOB"), ("finished", "TEXT")]
@@ -443,8 +460,12 @@ class ResultStore:
             raise InputError(f"store {str(self.path)!r} is not a dsrlab result store (SQLite says: {e}). It was left "
                              "untouched; move it away or give another path with --store.") from None
         if not set(_NAMES) <= have:
-            raise InputError(f"store {str(self.path)!r} has a 'results' table without the columns "
-                             f"{sorted(set(_NAMES) - have)}: it is not a dsrlab result store; give another path with --store.")
+            missing = sorted(set(_NAMES) - have)
+            why = ("it was written by an earlier dsrlab, whose D_stsp dropped the generated points outside the true range; "
+                   "its rows cannot be ranked with the new ones" if "state_space_divergence_drop" in missing and "system" in have
+                   else "it is not a dsrlab result store")
+            raise InputError(f"store {str(self.path)!r} has a 'results' table without the columns {missing}: {why}. "
+                             "It was left untouched; give another path with --store.")
 
     def done(self) -> set[tuple]:
         "The (system, method, seed, config) keys already finished, successfully or not."
@@ -617,7 +638,7 @@ def summarize(
         for m in dict.fromkeys(r["method"] for r in rows if r["system"] == s):
             rs = [r for r in rows if r["system"] == s and r["method"] == m]
             ok = [r for r in rs if r["status"] == "ok"]
-            t = dict(method=m, runs=f"{len(ok)}/{len(rs)}", **{k: _mean([r[k] for r in ok]) for k in METRICS},
+            t = dict(method=m, runs=f"{len(ok)}/{len(rs)}", **{k: _mean([r.get(k) for r in ok]) for k in {**METRICS, **REPORTED}},
                      fit_time=_mean([r["fit_time"] for r in ok]), generate_time=_mean([r["generate_time"] for r in ok]))
             if len(ok) < len(rs):
                 t["error"] = next(r["error"] for r in rs if r["status"] != "ok")
@@ -628,15 +649,17 @@ def summarize(
 
 def ranking(
     rows: list[dict],   # rows of a `ResultStore`
+    metrics: dict | None = None,  # {column: (what, "lower" or "higher")} to rank by; default `METRICS`
 ) -> list[dict]:
     "Methods ranked by their mean rank over systems and metrics (1 is best); a failed or undefined metric ranks last."
+    metrics = METRICS if metrics is None else metrics
     per_system = summarize(rows)
     methods = list(dict.fromkeys(r["method"] for r in rows))
     ranks = {m: [] for m in methods}
     wins = {m: 0 for m in methods}
     for s, table in per_system.items():
         present = {t["method"]: t for t in table}
-        for metric, (_, better) in METRICS.items():
+        for metric, (_, better) in metrics.items():
             vals = {m: present[m][metric] if m in present else float("nan") for m in methods if m in present}
             if all(not math.isfinite(v) for v in vals.values()):
                 continue                                   # e.g. no reference exponent for this system
@@ -650,8 +673,9 @@ def ranking(
         ok = [r for r in rows if r["method"] == m and r["status"] == "ok"]
         n = len([r for r in rows if r["method"] == m])
         table.append(dict(method=m, mean_rank=_mean(ranks[m]), wins=wins[m], runs=f"{len(ok)}/{n}",
-                          **{k: float(np.median([r[k] for r in ok if r[k] is not None and math.isfinite(r[k])]))
-                             if any(r[k] is not None and math.isfinite(r[k]) for r in ok) else float("nan") for k in METRICS},
+                          **{k: float(np.median([r[k] for r in ok if r.get(k) is not None and math.isfinite(r[k])]))
+                             if any(r.get(k) is not None and math.isfinite(r[k]) for r in ok) else float("nan")
+                             for k in {**metrics, **METRICS, **REPORTED}},
                           fit_time=_mean([r["fit_time"] for r in ok])))
     return sorted(table, key=lambda t: (not math.isfinite(t["mean_rank"]), t["mean_rank"]))
 
@@ -673,7 +697,7 @@ def _reference_note(rows, system: str) -> str:
 
 
 RANK_COLUMNS = ["method", "mean_rank", "wins", "runs", *METRICS, "fit_time"]
-SYSTEM_COLUMNS = ["method", "runs", *METRICS, "fit_time", "generate_time"]
+SYSTEM_COLUMNS = ["method", "runs", *METRICS, *REPORTED, "fit_time", "generate_time"]
 
 
 def _html_table(rows, columns) -> str:
@@ -696,7 +720,8 @@ def report_page(
     if not rows:
         raise InputError(f"store {str(store)!r} holds no results yet; run `dsrlab bench --store {store}` first.")
     from dsrlab.viz import attractor_figure   # figures are drawn by chapter 11; only the report needs them
-    legend = "".join(f"<li><b>{k}</b>: {_html.escape(d)} ({b} is better)</li>" for k, (d, b) in METRICS.items())
+    legend = "".join(f"<li><b>{k}</b>: {_html.escape(d)} ({b} is better{'' if k in METRICS else '; not ranked'})</li>"
+                     for k, (d, b) in {**METRICS, **REPORTED}.items())
     parts = [f"<h1>dsrlab benchmark</h1><p>{len(rows)} runs from {_html.escape(str(store))}.</p><ul>{legend}</ul>",
              "<h2>Ranking</h2>", _html_table(ranking(rows), RANK_COLUMNS)]
     first = True
