@@ -18,8 +18,11 @@ from jaxtyping import Array, Float, Int, PRNGKeyArray
 from .core import InputError, as_array, as_batch, check_int, check_positive, x64
 
 # %% auto #0
-__all__ = ['SparseDataWarning', 'suggested_bins', 'NonFiniteWarning', 'state_space_divergence', 'power_spectrum_distance',
-           'ValidPredictionTime', 'normalized_error', 'valid_prediction_time', 'prediction_error', 'max_lyapunov']
+__all__ = ['FORECAST_METRICS', 'SparseDataWarning', 'suggested_bins', 'NonFiniteWarning', 'state_space_divergence',
+           'power_spectrum_distance', 'ValidPredictionTime', 'normalized_error', 'valid_prediction_time',
+           'prediction_error', 'max_lyapunov', 'mse', 'mae', 'rmse', 'smape', 'coefficient_of_variation', 'mase',
+           'msis', 'pearson', 'spearman', 'mutual_information', 'hellinger_distance', 'kl_divergence', 'dtw',
+           'forecast_metrics', 'smape_prediction_time']
 
 # %% ../nbs/02_metrics.ipynb #6f5f2e4d
 def _bin_ids(x, lo, hi, n_bins):
@@ -73,19 +76,19 @@ def _binned_kl(x_true, x_gen, lo, hi, n_bins: int, alpha, overflow: bool):
 _LOG_FLOAT32_TINY = float(np.log(np.finfo(np.float32).smallest_subnormal))   # -103.3: exp() below it is 0 in float32
 
 
-def _log_mixture(samples, centres, sigma):
-    "log of the equal-weight mixture of N(centre, sigma^2 I) at each sample; a non-finite centre adds no density."
+def _log_mixture(samples, centres, var):
+    "log of the equal-weight mixture of N(centre_t, var_t I) at each sample; a non-finite centre adds no density."
     D = samples.shape[1]
-    log_norm = -0.5 * D * jnp.log(2 * jnp.pi * sigma**2) - jnp.log(centres.shape[0])
     finite = jnp.all(jnp.isfinite(centres), axis=1)
     centres = jnp.where(finite[:, None], centres, 0.0)
     c2 = jnp.sum(centres**2, 1)
+    log_w = jnp.where(finite, -0.5 * D * jnp.log(2 * jnp.pi * var), -jnp.inf) - jnp.log(centres.shape[0])
 
     def one(s):  # a (T',) row of squared distances at a time keeps memory at 256 x T'
         d2 = jnp.maximum(jnp.sum(s**2) - 2 * centres @ s + c2, 0.0)
-        return jax.scipy.special.logsumexp(jnp.where(finite, -0.5 * d2 / sigma**2, -jnp.inf))
+        return jax.scipy.special.logsumexp(log_w - 0.5 * d2 / var)
 
-    return jax.lax.map(one, samples, batch_size=256) + log_norm
+    return jax.lax.map(one, samples, batch_size=256)
 
 
 @functools.partial(jax.jit, static_argnames=("mc_n", "drop_underflow"))
@@ -93,7 +96,8 @@ def _gmm_kl(x_true, x_gen, sigma, key, mc_n: int, drop_underflow: bool):
     k1, k2 = jax.random.split(key)
     t = jax.random.randint(k1, (mc_n,), 0, x_true.shape[0])
     samples = x_true[t] + sigma * jax.random.normal(k2, (mc_n, x_true.shape[1]), dtype=x_true.dtype)
-    log_p, log_q = _log_mixture(samples, x_true, sigma), _log_mixture(samples, x_gen, sigma)
+    var = lambda x: jnp.full(x.shape[0], sigma**2, x.dtype)
+    log_p, log_q = _log_mixture(samples, x_true, var(x_true)), _log_mixture(samples, x_gen, var(x_gen))
     if not drop_underflow:
         return jnp.mean(log_p - log_q)
     keep = (log_p > _LOG_FLOAT32_TINY) & (log_q > _LOG_FLOAT32_TINY)   # the reference code's clean_from_outliers
@@ -382,3 +386,432 @@ def max_lyapunov(
     if getattr(out, "shape", None) != z0.shape:
         raise InputError(f"step_fn must map a state of shape {tuple(z0.shape)} to the same shape; got {getattr(out, 'shape', type(out).__name__)}.")
     return lyapunov_spectrum(step_fn, z0, n_steps, n_exponents=1, transient=transient)[0]
+
+# %% ../nbs/02_metrics.ipynb #f1f3acdb
+import difflib
+
+# %% ../nbs/02_metrics.ipynb #2a008ac0
+def _per_trajectory_mean(a):
+    "Mean over the time and state axes: one number per trajectory, shape () or (B,)."
+    return jnp.mean(a, axis=(-2, -1))
+
+
+@x64
+def mse(
+    x_true,   # truth (T, D) or batch (B, T, D)
+    x_pred,   # forecast, same shape
+) -> Float[Array, "*B"]:
+    "Mean squared error over time and dimensions (dysts' `mse`), one value per trajectory."
+    xt, xp = _pair(x_true, x_pred)
+    return _per_trajectory_mean((xt - xp) ** 2)
+
+
+@x64
+def mae(
+    x_true,   # truth (T, D) or batch (B, T, D)
+    x_pred,   # forecast, same shape
+) -> Float[Array, "*B"]:
+    "Mean absolute error over time and dimensions (dysts' `mae`), one value per trajectory."
+    xt, xp = _pair(x_true, x_pred)
+    return _per_trajectory_mean(jnp.abs(xt - xp))
+
+
+@x64
+def rmse(
+    x_true,   # truth (T, D) or batch (B, T, D)
+    x_pred,   # forecast, same shape
+) -> Float[Array, "*B"]:
+    "Root of the mean squared error over time and dimensions (dysts' `rmse`), one value per trajectory."
+    return jnp.sqrt(mse(x_true, x_pred))
+
+# %% ../nbs/02_metrics.ipynb #5df4eac7
+@x64
+def smape(
+    x_true,                # truth (T, D) or batch (B, T, D)
+    x_pred,                # forecast, same shape
+    *,
+    scaled: bool = True,   # dysts' default: percent on 0-100; False: the usual 0-200
+    eps: float = 1e-10,    # added to the denominator |x| + |x_pred|
+) -> Float[Array, "*B"]:
+    "Symmetric mean absolute percentage error (dysts' `smape`), one value per trajectory."
+    xt, xp = _pair(x_true, x_pred)
+    eps = check_positive(eps, "eps", allow_zero=True)
+    ratio = jnp.abs(xt - xp) / (jnp.abs(xt) + jnp.abs(xp) + eps)
+    return (100.0 if scaled else 200.0) * _per_trajectory_mean(ratio)
+
+
+@x64
+def coefficient_of_variation(
+    x_true,               # truth (T, D) or batch (B, T, D)
+    x_pred,               # forecast, same shape
+    *,
+    eps: float = 1e-10,   # added to the mean of the truth
+) -> Float[Array, "*B"]:
+    "100 std(error) / (mean(x_true) + eps), pooled over time and dimensions (dysts' `coefficient_of_variation`)."
+    xt, xp = _pair(x_true, x_pred)
+    eps = check_positive(eps, "eps", allow_zero=True)
+    return 100.0 * jnp.std(xt - xp, axis=(-2, -1)) / (jnp.mean(xt, axis=(-2, -1)) + eps)
+
+# %% ../nbs/02_metrics.ipynb #24313fc0
+def _training_data(x_train, xt, m: int):
+    "Check x_train (T', D) or (B, T', D) against the truth's batch and dimension, and the season m < T'."
+    name = "x_train"
+    xs = as_array(x_train, name, ndim=(2, 3), dim=xt.shape[-1], min_length=2, dtype=jnp.float64)
+    if xs.ndim == 3 and (xt.ndim != 3 or xs.shape[0] != xt.shape[0]):
+        raise InputError(f"{name} must be (T', D), shared by the batch, or (B, T', D) with the batch size of x_true "
+                         f"{tuple(xt.shape)}; got {tuple(xs.shape)}.")
+    if not m < xs.shape[-2]:
+        raise InputError(f"m must be < the length of x_train ({xs.shape[-2]}); got {m}.")
+    return xs
+
+
+def _season_error(x_train, m: int):
+    "Mean absolute error of the seasonal naive forecast x[t] = x[t - m] on the training data, per trajectory."
+    return _per_trajectory_mean(jnp.abs(x_train[..., m:, :] - x_train[..., :-m, :]))
+
+
+@x64
+def mase(
+    x_true,               # truth (T, D) or batch (B, T, D)
+    x_pred,               # forecast, same shape
+    x_train=None,         # training data (T', D) or (B, T', D); None: x_true itself, as dysts
+    *,
+    m: int = 1,           # season: the naive forecast repeats the value m steps back
+    eps: float = 1e-10,   # added to the naive forecast's error
+) -> Float[Array, "*B"]:
+    "Mean absolute scaled error: MAE over the in-sample MAE of the seasonal naive forecast (dysts' `mase`)."
+    xt, xp = _pair(x_true, x_pred)
+    m = check_int(m, "m")
+    eps = check_positive(eps, "eps", allow_zero=True)
+    xs = xt if x_train is None else _training_data(x_train, xt, m)
+    if x_train is None and not m < xt.shape[-2]:
+        raise InputError(f"m must be < the length of x_true ({xt.shape[-2]}), which is the training data when x_train is None; got {m}.")
+    return _per_trajectory_mean(jnp.abs(xt - xp)) / (_season_error(xs, m) + eps)
+
+
+@x64
+def msis(
+    x_true,               # truth (T, D) or batch (B, T, D)
+    lower,                # lower end of the prediction interval (the a/2 quantile), same shape
+    upper,                # upper end (the 1 - a/2 quantile), same shape
+    x_train,              # training data (T', D) or (B, T', D)
+    *,
+    m: int = 1,           # season of the naive forecast
+    a: float = 0.05,      # the interval's miss rate: a 1 - a interval
+    eps: float = 1e-10,   # added to the naive forecast's error
+) -> Float[Array, "*B"]:
+    "Mean scaled interval score of a prediction interval (dysts' `msis`)."
+    xt, lo = _pair(x_true, lower, pred_name="lower")
+    _, hi = _pair(x_true, upper, pred_name="upper")
+    m = check_int(m, "m")
+    a = check_positive(a, "a")
+    if not a < 1:
+        raise InputError(f"a must be in (0, 1); got {a}.")
+    eps = check_positive(eps, "eps", allow_zero=True)
+    xs = _training_data(x_train, xt, m)
+    score = (hi - lo) + (2 / a) * (lo - xt) * (xt < lo) + (2 / a) * (xt - hi) * (hi < xt)
+    return _per_trajectory_mean(score) / (_season_error(xs, m) + eps)
+
+# %% ../nbs/02_metrics.ipynb #fd5e4dcf
+def _pearson_columns(a, b):
+    "Pearson correlation of matching columns of (..., T, D) arrays: (..., D), clipped to [-1, 1] as SciPy does."
+    a = a - a.mean(axis=-2, keepdims=True)
+    b = b - b.mean(axis=-2, keepdims=True)
+    a = a / jnp.linalg.norm(a, axis=-2, keepdims=True)
+    b = b / jnp.linalg.norm(b, axis=-2, keepdims=True)
+    return jnp.clip(jnp.sum(a * b, axis=-2), -1.0, 1.0)
+
+
+def _average_ranks(v):
+    "1-based ranks of a 1-D array, ties sharing their mean rank (scipy.stats.rankdata, 'average')."
+    s = jnp.sort(v)
+    first, last = jnp.searchsorted(s, v, side="left"), jnp.searchsorted(s, v, side="right")
+    return (first + last + 1).astype(v.dtype) / 2   # searchsorted gives int32
+
+
+@jax.jit
+def _ranks(x):
+    "Average ranks along time of each column of a (..., T, D) array."
+    flat = jnp.moveaxis(x, -2, -1).reshape(-1, x.shape[-2])
+    return jnp.moveaxis(jax.vmap(_average_ranks)(flat).reshape(*x.shape[:-2], x.shape[-1], x.shape[-2]), -1, -2)
+
+
+@x64
+def pearson(
+    x_true,   # truth (T, D) or batch (B, T, D), T >= 2
+    x_pred,   # forecast, same shape
+) -> Float[Array, "*B"]:
+    "Pearson correlation over time of each dimension, averaged over dimensions (dysts' `pearson` for D >= 2)."
+    xt, xp = _pair(x_true, x_pred, min_length=2)
+    return jnp.mean(_pearson_columns(xt, xp), axis=-1)
+
+
+@x64
+def spearman(
+    x_true,   # truth (T, D) or batch (B, T, D), T >= 2
+    x_pred,   # forecast, same shape
+) -> Float[Array, "*B"]:
+    "Spearman rank correlation over time of each dimension, averaged over dimensions (dysts' `spearman`)."
+    xt, xp = _pair(x_true, x_pred, min_length=2)
+    return jnp.mean(_pearson_columns(_ranks(xt), _ranks(xp)), axis=-1)
+
+# %% ../nbs/02_metrics.ipynb #e0a6aeac
+def _k_smallest(d, k: int):
+    "The k smallest entries of a 1-D array, ascending, ties repeated: k passes of min-above and count."
+    def next_value(last, _):
+        value = jnp.min(jnp.where(d > last, d, jnp.inf))
+        return value, (value, jnp.sum(d <= value))
+    _, (values, counts) = jax.lax.scan(next_value, jnp.array(-jnp.inf, d.dtype), None, length=k)
+    # the j-th smallest is the first distinct value with at least j entries at or below it
+    return values[jnp.argmax(counts[None, :] >= jnp.arange(1, k + 1)[:, None], axis=1)]
+
+
+@functools.partial(jax.jit, static_argnames="k")
+def _ksg_mutual_information(x, y, k: int):
+    "KSG estimate (Kraskov et al. 2004, algorithm 1) of I(x; y) in nats for two scalar series (N,), as scikit-learn computes it."
+    n = x.shape[0]
+    unit = lambda v: v / jnp.where(jnp.std(v) > 0, jnp.std(v), 1.0)   # sklearn's scale(with_mean=False)
+    x, y = unit(x), unit(y)
+
+    def counts(i):
+        dx, dy = jnp.abs(x - x[i]), jnp.abs(y - y[i])
+        joint = jnp.maximum(dx, dy).at[i].set(jnp.inf)               # the sample is not its own neighbour
+        r = jnp.nextafter(_k_smallest(joint, k)[k - 1], 0.0)          # strictly closer than the k-th neighbour
+        return jnp.sum(dx <= r) - 1, jnp.sum(dy <= r) - 1             # minus the sample itself
+
+    nx, ny = jax.lax.map(counts, jnp.arange(n), batch_size=256)
+    psi = jax.scipy.special.digamma
+    mi = psi(float(n)) + psi(float(k)) - jnp.mean(psi(nx + 1.0)) - jnp.mean(psi(ny + 1.0))
+    return jnp.maximum(mi, 0.0)
+
+
+@x64
+def mutual_information(
+    x_true,                 # truth (T, D) or batch (B, T, D), T > n_neighbors
+    x_pred,                 # forecast, same shape
+    *,
+    n_neighbors: int = 3,   # k of the KSG estimator (scikit-learn's default, which dysts uses)
+) -> Float[Array, "*B"]:
+    "Mutual information in nats between true and forecast values of each dimension, averaged over dimensions (dysts' `mutual_information`)."
+    k = check_int(n_neighbors, "n_neighbors")
+    xt, xp = _pair(x_true, x_pred, min_length=k + 1)
+    columns = lambda x: jnp.moveaxis(x, -1, -2).reshape(-1, x.shape[-2])   # (B * D, T): one series per row
+    mi = jnp.stack([_ksg_mutual_information(a, b, k) for a, b in zip(columns(xt), columns(xp))])
+    return jnp.mean(mi.reshape(*xt.shape[:-2], xt.shape[-1]), axis=-1)
+
+# %% ../nbs/02_metrics.ipynb #41234c8a
+@functools.partial(jax.jit, static_argnames="num_freq_bins")
+def _spectral_hellinger(xt, xp, num_freq_bins: int):
+    "Per-dimension Hellinger distance between the first bins of the normalised |FFT|^2 of (..., T, D) arrays: (..., D)."
+    def spectrum(x):
+        p = jnp.abs(jnp.fft.fft(x, axis=-2)[..., :num_freq_bins, :]) ** 2
+        return p / p.sum(axis=-2, keepdims=True)
+    return jnp.linalg.norm(jnp.sqrt(spectrum(xt)) - jnp.sqrt(spectrum(xp)), axis=-2) / jnp.sqrt(2.0)
+
+
+@x64
+def hellinger_distance(
+    x_true,                    # truth (T, D) or batch (B, T, D)
+    x_pred,                    # forecast, same shape
+    *,
+    num_freq_bins: int = 100,  # the first this many bins of the FFT (all T if fewer)
+) -> Float[Array, "*B"]:
+    "Hellinger distance between the power spectra of truth and forecast, averaged over dimensions (dysts' `average_hellinger_distance`)."
+    xt, xp = _pair(x_true, x_pred)
+    k = check_int(num_freq_bins, "num_freq_bins")
+    for name, x in (("x_true", xt), ("x_pred", xp)):
+        if not np.all(np.any(np.asarray(x) != 0, axis=-2)):   # checked in NumPy: nothing compiles before the error
+            raise InputError(f"{name} must not be identically zero in any dimension (its power spectrum cannot be normalised).")
+    return jnp.mean(_spectral_hellinger(xt, xp, k), axis=-1)
+
+# %% ../nbs/02_metrics.ipynb #7bf8a2b8
+@functools.partial(jax.jit, static_argnames=("n_samples", "dim"))
+def _mixture_draws(key, n_points, n_samples: int, dim: int):
+    "Random component indices in [0, n_points) and standard normal noise (n_samples, dim); compiled once for every T."
+    k_pick, k_noise = jax.random.split(key)
+    return jax.random.randint(k_pick, (n_samples,), 0, n_points), jax.random.normal(k_noise, (n_samples, dim), dtype=jnp.float64)
+
+
+def _gmm_samples(x, var, key, n_samples: int):
+    "n_samples draws from the equal-weight mixture of N(x_t, var_t I): a random component, then its Gaussian."
+    t, z = _mixture_draws(key, x.shape[0], n_samples, x.shape[1])
+    return x[t] + jnp.sqrt(var[t])[:, None] * z
+
+
+@jax.jit
+def _mean_log_ratio(t, z, xt, xp, var_t, var_p):
+    "Mean of log p / q over the samples x_t + sqrt(var_t) z of p; p and q the mixtures on xt and xp, 256 samples at a time."
+    samples = xt[t] + jnp.sqrt(var_t[t])[:, None] * z
+    return jnp.mean(_log_mixture(samples, xt, var_t) - _log_mixture(samples, xp, var_p))   # the D_stsp section's mixture
+
+# %% ../nbs/02_metrics.ipynb #62fd5e23
+@functools.partial(jax.jit, static_argnames="k")
+def _simplex_variances(x, k: int = 10, tol: float = 1e-6):
+    "Per-point variances s_t of dysts' adaptive mixture: sum_j exp(-(d_j - d_1) / s_t) = log2 k over the k nearest neighbours."
+    def nearest(i):
+        return _k_smallest(jnp.sqrt(jnp.sum((x - x[i]) ** 2, axis=1)).at[i].set(jnp.inf), k)
+    d = jax.lax.map(nearest, jnp.arange(x.shape[0]), batch_size=256)  # (T, k)
+    gap = jnp.maximum(d - d[:, :1], 0.0)
+    target = jnp.log2(k)
+    f = lambda s: jnp.sum(jnp.exp(-gap / s[:, None]), axis=1) - target   # increasing in s, from ~1 - target to k - target
+
+    def bisect(_, bounds):
+        lo, hi = bounds
+        mid = 0.5 * (lo + hi)
+        below = f(mid) < 0
+        return jnp.where(below, mid, lo), jnp.where(below, hi, mid)
+
+    hi = gap[:, -1] / jnp.log(k / target) + tol                       # there k exp(-gap_max / s) >= target
+    lo, hi = jax.lax.fori_loop(0, 200, bisect, (jnp.zeros_like(hi), hi))
+    return jnp.maximum(0.5 * (lo + hi), tol)
+
+# %% ../nbs/02_metrics.ipynb #4c162380
+def _same_dim(x_true, x_pred, min_length: int = 1):
+    "Check a truth/forecast pair that may differ in length: both (T, D) or both (B, T, D), same B and D."
+    xt = as_array(x_true, "x_true", ndim=(2, 3), min_length=min_length, dtype=jnp.float64)
+    xp = as_array(x_pred, "x_pred", ndim=(2, 3), min_length=min_length, dtype=jnp.float64)
+    if xt.ndim != xp.ndim or xt.shape[-1] != xp.shape[-1] or (xt.ndim == 3 and xt.shape[0] != xp.shape[0]):
+        raise InputError(f"x_pred must have the batch size and state dimension of x_true {tuple(xt.shape)} "
+                         f"(its length may differ); got {tuple(xp.shape)}.")
+    return xt, xp
+
+
+@x64
+def kl_divergence(
+    x_true,                    # truth (T, D) or batch (B, T, D)
+    x_pred,                    # forecast (T', D) or (B, T', D); the length may differ
+    *,
+    n_samples: int = 1000,     # Monte Carlo samples
+    sigma_scale: float | None = 1.0,   # variance of every component; None: per point from its 10 nearest neighbours
+    key: PRNGKeyArray | None = None,   # random key for the samples; None means `jax.random.key(0)`, reproducible
+) -> Float[Array, "*B"]:
+    "KL divergence between Gaussian mixtures on the true and forecast points, in nats (dysts' `estimate_kl_divergence`)."
+    n_samples = check_int(n_samples, "n_samples")
+    xt, xp = _same_dim(x_true, x_pred, min_length=11 if sigma_scale is None else 1)
+    batch_shape = xt.shape[:-2]
+    xt, xp = xt.reshape(-1, *xt.shape[-2:]), xp.reshape(-1, *xp.shape[-2:])
+    if sigma_scale is None:
+        var_t, var_p = (jnp.stack([_simplex_variances(x) for x in batch]) for batch in (xt, xp))
+    else:
+        v = check_positive(sigma_scale, "sigma_scale")
+        var_t, var_p = jnp.full(xt.shape[:2], v), jnp.full(xp.shape[:2], v)
+    keys = jax.random.split(jax.random.key(0) if key is None else key, xt.shape[0])
+    draws = [_mixture_draws(k, xt.shape[1], n_samples, xt.shape[2]) for k in keys]
+    kl = jnp.stack([_mean_log_ratio(*d, a, b, va, vb) for d, a, b, va, vb in zip(draws, xt, xp, var_t, var_p)])
+    return kl.reshape(batch_shape)
+
+# %% ../nbs/02_metrics.ipynb #bc1598c2
+@jax.jit
+def _dtw_cost(x, y):
+    "D[n, m] / (n + m + 2) of dysts' DTW between (n, D) and (m, D) series, by a scan over anti-diagonals."
+    n, m = x.shape[0], y.shape[0]
+    i = jnp.arange(n + 1)                           # entry i of diagonal k is D[i, k - i]
+    x_row = x[jnp.clip(i - 1, 0, n - 1)]
+    inf = jnp.full(1, jnp.inf, dtype=x.dtype)
+    diag0 = jnp.concatenate([jnp.zeros(1, x.dtype), jnp.full(n, jnp.inf, x.dtype)])   # D[0, 0] = 0
+    diag1 = jnp.full(n + 1, jnp.inf, x.dtype)                                          # D[0, 1], D[1, 0]
+
+    def step(carry, k):
+        before_last, last = carry
+        j = k - i
+        cost = jnp.sqrt(jnp.sum((x_row - y[jnp.clip(j - 1, 0, m - 1)]) ** 2, axis=1))
+        up = jnp.concatenate([inf, last[:-1]])          # D[i-1, j]
+        diagonal = jnp.concatenate([inf, before_last[:-1]])   # D[i-1, j-1]
+        new = cost + jnp.minimum(jnp.minimum(up, last), diagonal)   # last[i] is D[i, j-1]
+        return (last, jnp.where((i >= 1) & (j >= 1) & (j <= m), new, jnp.inf)), None
+
+    (_, final), _ = jax.lax.scan(step, (diag0, diag1), jnp.arange(2, n + m + 1))
+    return final[n] / (n + m + 2)
+
+
+@x64
+def dtw(
+    x_true,   # truth (T, D) or batch (B, T, D)
+    x_pred,   # forecast (T', D) or (B, T', D); the length may differ
+) -> Float[Array, "*B"]:
+    "Dynamic time warping cost between truth and forecast, normalised as dysts' `dtw` (its first return value)."
+    xt, xp = _same_dim(x_true, x_pred)
+    if xt.ndim == 2:
+        return _dtw_cost(xt, xp)
+    return jax.vmap(_dtw_cost)(xt, xp)
+
+# %% ../nbs/02_metrics.ipynb #8e7542c8
+FORECAST_METRICS = {   # name -> (function, smallest number of time steps it needs)
+    "mse": (mse, 1), "mae": (mae, 1), "rmse": (rmse, 1), "smape": (smape, 1), "mase": (mase, 1),
+    "spearman": (spearman, 2), "pearson": (pearson, 2), "coefficient_of_variation": (coefficient_of_variation, 1),
+    "mutual_information": (mutual_information, 4), "kl_divergence": (kl_divergence, 1),
+    "hellinger_distance": (hellinger_distance, 1), "dtw": (dtw, 1),
+}
+
+
+def _metric_names(include, with_train: bool) -> list:
+    "The requested metric names, checked: known names, and 'mase' only with training data."
+    if include is None:
+        return [n for n in FORECAST_METRICS if with_train or n != "mase"]
+    names = [include] if isinstance(include, str) else include
+    try:
+        names = list(names)
+    except TypeError:
+        raise InputError(f"include must be a list of metric names; got {type(include).__name__}.") from None
+    for name in names:
+        if name not in FORECAST_METRICS:
+            close = difflib.get_close_matches(str(name).lower(), list(FORECAST_METRICS), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise InputError(f"include must name metrics among {', '.join(FORECAST_METRICS)}; got {name!r}.{hint}")
+    if "mase" in names and not with_train:
+        raise InputError("include asks for 'mase', which needs x_train (the training data).")
+    return names
+
+
+@x64
+def forecast_metrics(
+    x_true,                 # truth (T, D) or batch (B, T, D)
+    x_pred,                 # forecast, same shape
+    *,
+    x_train=None,           # training data (T', D) or (B, T', D), for MASE; None: no MASE
+    include=None,           # names of the metrics to compute; None: all that apply
+    key: PRNGKeyArray | None = None,   # random key of the KL estimate; None means `jax.random.key(0)`
+) -> dict[str, float]:
+    "dysts' forecast metrics, each averaged over a batch as `compute_metrics(..., batch_axis=0)`, as floats."
+    names = _metric_names(include, x_train is not None)
+    xt, xp = _pair(x_true, x_pred, min_length=max([FORECAST_METRICS[n][1] for n in names], default=1))
+    if "mase" in names:
+        _training_data(x_train, xt, 1)
+    out = {}
+    for name in names:
+        fn = FORECAST_METRICS[name][0]
+        value = fn(xt, xp, x_train) if name == "mase" else fn(xt, xp, key=key) if name == "kl_divergence" else fn(xt, xp)
+        out[name] = float(jnp.mean(value))
+    return out
+
+# %% ../nbs/02_metrics.ipynb #fb02e09f
+@functools.partial(jax.jit, static_argnames=("cumulative", "threshold"))
+def _smape_exceedance(xt, xp, eps, cumulative: bool, threshold: float):
+    "Per-step sMAPE (0-200) of (..., T, D) arrays, running mean over time if `cumulative`, and its first step above threshold."
+    per_step = 200.0 * jnp.mean(jnp.abs(xt - xp) / (jnp.abs(xt) + jnp.abs(xp) + eps), axis=-1)
+    if cumulative:
+        per_step = jnp.cumsum(per_step, axis=-1) / jnp.arange(1, per_step.shape[-1] + 1)
+    above = per_step > threshold
+    return per_step, jnp.where(jnp.any(above, axis=-1), jnp.argmax(above, axis=-1), per_step.shape[-1])
+
+
+@x64
+def smape_prediction_time(
+    x_true,                      # truth (T, D) or batch (B, T, D); row k at time k * dt
+    x_pred,                      # forecast, same shape; row 0 the first forecast step
+    dt: float,                   # time step, > 0
+    *,
+    threshold: float = 30.0,     # the forecast is valid while sMAPE (0-200 scale) <= threshold
+    lyapunov_exponent: float | None = None,   # largest Lyapunov exponent (per unit time), for Lyapunov times
+    cumulative: bool = True,     # sMAPE of the forecast so far (Gilpin's code); False: of each step alone
+    eps: float = 1e-10,          # added to the sMAPE denominator, as dysts
+) -> ValidPredictionTime:
+    "First time the sMAPE of the forecast exceeds `threshold` (Gilpin 2023), in steps, time and Lyapunov times."
+    dt = check_positive(dt, "dt")
+    threshold = check_positive(threshold, "threshold")
+    rate = None if lyapunov_exponent is None else check_positive(lyapunov_exponent, "lyapunov_exponent")
+    eps = check_positive(eps, "eps", allow_zero=True)
+    xt, xp = _pair(x_true, x_pred)
+    steps = _smape_exceedance(xt, xp, eps, bool(cumulative), threshold)[1]
+    t = steps * dt
+    return ValidPredictionTime(steps, t, None if rate is None else t * rate)
