@@ -31,7 +31,9 @@ from .core import (InputError, Reconstructor, Standardizer, as_trajectories, che
                          check_time_grid, x64)
 from .systems import Map, get_system, list_systems, system_table
 from .metrics import (state_space_divergence, power_spectrum_distance, valid_prediction_time,
-                            prediction_error, max_lyapunov, suggested_bins, SparseDataWarning)
+                            prediction_error, max_lyapunov, suggested_bins, SparseDataWarning,
+                            smape_prediction_time, lyapunov_from_data, attractor_geometry, geometry_error,
+                            ScalingRangeWarning)
 from .baselines import LastValue, MeanValue, EchoStateNetwork, NeuralODE
 from .sindy import SINDy, WeakSINDy, EnsembleSINDy, PolynomialLibrary, STLSQ
 from .koopman import KoopmanReconstructor, HankelDMDReconstructor
@@ -42,9 +44,9 @@ from .flows import ConditionalFlow
 # %% auto #0
 __all__ = ['METHODS', 'QUICK', 'QUICK_SYSTEMS', 'DEFAULT_SYSTEMS', 'METRICS', 'REPORTED', 'RANK_COLUMNS', 'SYSTEM_COLUMNS',
            'COMMANDS', 'format_table', 'Method', 'register_method', 'list_methods', 'get_method', 'Protocol',
-           'benchmark_data', 'lyapunov_from_trajectory', 'load_series', 'user_data', 'evaluate_method', 'ResultStore',
-           'config_hash', 'run_benchmark', 'zlib_crc', 'summarize', 'ranking', 'report_page', 'systems_page', 'systems',
-           'bench', 'report', 'main']
+           'benchmark_data', 'exponent_from_data', 'geometry_from_data', 'load_series', 'user_data', 'evaluate_method',
+           'ResultStore', 'config_hash', 'run_benchmark', 'zlib_crc', 'summarize', 'ranking', 'report_page',
+           'systems_page', 'systems', 'bench', 'report', 'main']
 
 # %% ../nbs/10_bench.ipynb #4e030be2
 def _fmt(v) -> str:
@@ -209,36 +211,39 @@ def benchmark_data(
                 n_bins=p.n_bins, fingerprint=system)
 
 # %% ../nbs/10_bench.ipynb #43d16d29
-def lyapunov_from_trajectory(
-    x,                      # generated trajectories (B, T, D) or (T, D)
-    dt: float,              # sampling step
-    horizon: int = 20,      # steps over which neighbours' log-distances are followed
-    min_separation: int = 20,  # neighbours must be this many steps apart in time
-    n_points: int = 500,    # reference points per trajectory
+def _finite_or_nan(f):
+    try:
+        v = float(f())
+        return v if math.isfinite(v) else float("nan")
+    except InputError:  # e.g. a constant forecast has no normalised spectrum
+        return float("nan")
+
+
+def _quietly(f, *args, **kwargs):
+    "f(*args, **kwargs) without the warnings that an estimate is rough or missing: the benchmark records the NaN instead."
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SparseDataWarning)
+        warnings.simplefilter("ignore", ScalingRangeWarning)
+        return f(*args, **kwargs)
+
+
+def exponent_from_data(
+    x,                  # trajectories (B, T, D) or one (T, D)
+    dt: float | None,   # sampling step; None for a map
 ) -> float:
-    "Largest Lyapunov exponent by Rosenstein et al. (1993): slope of the mean log distance of nearest neighbours."
-    xs = np.asarray(x, np.float64)
-    xs = xs[None] if xs.ndim == 2 else xs
-    curves = []
-    for traj in xs:
-        T = traj.shape[0] - horizon
-        idx = np.linspace(0, T - 1, min(n_points, T)).astype(int)
-        d = np.linalg.norm(traj[idx, None] - traj[None, :T], axis=-1)
-        d[np.abs(idx[:, None] - np.arange(T)[None]) < min_separation] = np.inf
-        j = np.argmin(d, axis=1)
-        ok = np.isfinite(d[np.arange(len(idx)), j]) & (d[np.arange(len(idx)), j] > 0)
-        if not ok.any():
-            continue
-        i, j = idx[ok], j[ok]
-        sep = np.linalg.norm(traj[i[:, None] + np.arange(horizon)] - traj[j[:, None] + np.arange(horizon)], axis=-1)
-        with np.errstate(divide="ignore"):
-            curves.append(np.log(sep).mean(0))
-    if not curves:
-        return float("nan")
-    curve = np.mean(curves, 0)
-    if not np.all(np.isfinite(curve)):
-        return float("nan")
-    return float(np.polyfit(dt * np.arange(horizon), curve, 1)[0])
+    "The largest Lyapunov exponent by `lyapunov_from_data` (Rosenstein), NaN where it cannot be estimated."
+    return _finite_or_nan(lambda: _quietly(lyapunov_from_data, np.asarray(x, np.float64), dt).exponent)
+
+
+def geometry_from_data(
+    x,                  # trajectories (B, T, D) or one (T, D)
+    dt: float | None,   # sampling step; None for a map
+) -> dict:
+    "`attractor_geometry` of `x`: dict(lyapunov_max, correlation_dimension), NaN where an estimate cannot be made."
+    try:
+        return _quietly(attractor_geometry, np.asarray(x, np.float64), dt)
+    except InputError:   # e.g. a forecast that is constant has no distinct states
+        return dict(lyapunov_max=float("nan"), correlation_dimension=float("nan"))
 
 # %% ../nbs/10_bench.ipynb #434bfc25
 def _csv_series(path: Path) -> tuple[list[np.ndarray], float | None]:
@@ -324,7 +329,7 @@ def user_data(
     if lyapunov_time is not None:
         lam, source = 1 / check_positive(lyapunov_time, "lyapunov_time"), "given"
     else:
-        lam = lyapunov_from_trajectory(max(train, key=len), dt or 1.0)
+        lam = exponent_from_data(max(train, key=len), dt)
         lam, source = (lam, "estimated from the training data (Rosenstein)") if math.isfinite(lam) and lam > 0 else (None, None)
     n_test = sum(len(t) - p.context for t in test)                  # the points D_stsp is scored on
     fingerprint = hashlib.sha256(b"".join(np.ascontiguousarray(t, np.float64).tobytes() for t in trajs)).hexdigest()[:12]
@@ -345,23 +350,8 @@ REPORTED = {  # column: (what it is, better); stored and shown beside the ranked
                                     "range dropped), to compare with published numbers", "lower"),
     "smape_prediction_time": ("VPT as Gilpin (2023) defines it: time until sMAPE exceeds 30%, in Lyapunov times", "higher"),
     "lyapunov_data_error": ("|lambda(model) - lambda(truth)| / lambda(truth), both from the trajectories (Rosenstein)", "lower"),
-    "correlation_dimension_error": ("|D2(model) - D2(truth)|, Grassberger-Procaccia on the trajectories", "lower"),
+    "correlation_dimension_error": ("|D2(model) - D2(truth)| / D2(truth), Grassberger-Procaccia on the trajectories", "lower"),
 }
-
-
-def _finite_or_nan(f):
-    try:
-        v = float(f())
-        return v if math.isfinite(v) else float("nan")
-    except InputError:  # e.g. a constant forecast has no normalised spectrum
-        return float("nan")
-
-
-def _quietly(f, *args, **kwargs):
-    "f(*args, **kwargs) without the warnings the same data already gave once."
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SparseDataWarning)
-        return f(*args, **kwargs)
 
 
 def _check_forecast(gen, n_steps, dim, name, bound):
@@ -404,12 +394,16 @@ def evaluate_method(
     truth, gen = np.stack([t[:overlap] for t in truths]), np.stack([g[:overlap] for g in gens])
     lam_ref = data["lyapunov_max"]
     vpt = valid_prediction_time(truth, gen, step, lyapunov_exponent=lam_ref) if overlap >= 2 else None
+    raw = lambda x: np.asarray(data["scaler"].inverse(x), np.float64)    # dysts' sMAPE works in the system's own units
+    svpt = smape_prediction_time(raw(truth), raw(gen), step, lyapunov_exponent=lam_ref) if overlap >= 2 else None
     route = fitted.step_map(data["test"][0][: p.context])
     if route is not None:
         lam = _finite_or_nan(lambda: float(max_lyapunov(route[0], route[1], p.lyapunov_steps, transient=200)) / step)
     else:
-        lam = lyapunov_from_trajectory(np.stack(gens), step)
+        lam = exponent_from_data(np.stack(gens), dt)
     true_all, gen_all = np.concatenate(truths), np.concatenate(gens)   # long-run statistics: every point of each
+    truth_geometry = data.get("geometry") or geometry_from_data(truth, dt)
+    geometry = geometry_error(truth_geometry, geometry_from_data(np.stack(gens), dt))
     sigma = p.sigma * min(1.0, len(truths[0]) / p.test_length)   # a short truth: the zoo's smoothing width in frequency
     return dict(
         state_space_divergence=_finite_or_nan(lambda: state_space_divergence(true_all, gen_all, n_bins=data["n_bins"])),
@@ -418,10 +412,13 @@ def evaluate_method(
         power_spectrum_distance=_finite_or_nan(lambda: power_spectrum_distance(truths[0], gens[0], sigma=sigma)),
         valid_prediction_time=(float(np.mean(np.asarray(vpt.lyapunov_times if lam_ref else vpt.time))) if vpt is not None
                                else float("nan")),
+        smape_prediction_time=(float(np.mean(np.asarray(svpt.lyapunov_times if lam_ref else svpt.time))) if svpt is not None
+                               else float("nan")),
         prediction_error=_finite_or_nan(lambda: prediction_error(truth, gen, min(p.pe_steps, overlap))),
         lyapunov_max=lam, lyapunov_reference=lam_ref,
         lyapunov_error=abs(lam - lam_ref) / abs(lam_ref) if lam_ref and math.isfinite(lam) else float("nan"),
         lyapunov_source="model step" if route is not None else "generated trajectory",
+        lyapunov_data_error=geometry["lyapunov_max"], correlation_dimension_error=geometry["correlation_dimension"],
         fit_time=fit_time, generate_time=gen_time, truth=truths[0], generated=gens[0])
 
 # %% ../nbs/10_bench.ipynb #893d36c5
@@ -533,6 +530,13 @@ def _suites(systems, data, dt, name, lyapunov_time, quick, protocol):
     return [(made["name"], made["kind"], lambda seed: made)]
 
 # %% ../nbs/10_bench.ipynb #e6ff5fbd
+def _with_truth_geometry(data: dict, protocol: Protocol) -> dict:
+    "`data` with the `geometry_from_data` of its test trajectories (after the context, as long as they are scored)."
+    truths = [x[protocol.context:] for x in data["test"]]
+    n = min(min(len(t) for t in truths), protocol.test_length)
+    return {**data, "geometry": geometry_from_data(np.stack([t[:n] for t in truths]), data["dt"])}
+
+
 def run_benchmark(
     systems=None,              # system names (list or comma-separated); default `DEFAULT_SYSTEMS` (`QUICK_SYSTEMS` if quick)
     methods=None,              # method names; default every registered method (the fast ones if quick)
@@ -575,8 +579,8 @@ def run_benchmark(
 
     def job(s, make, seed, m, hyper, cfg, device):
         with jax.default_device(device):
-            if (s, seed) not in cache:
-                cache[(s, seed)] = make(seed)
+            if (s, seed) not in cache:   # the data, and the truth's geometry that every method is compared with
+                cache[(s, seed)] = _with_truth_geometry(make(seed), protocol)
             d = cache[(s, seed)]
             row = dict(system=s, method=m, seed=seed, config=cfg, hyperparameters=json.dumps(hyper, default=str),
                        protocol=json.dumps({**dataclasses.asdict(protocol), "n_bins": d["n_bins"], "dt": d["dt"],
@@ -689,11 +693,11 @@ def _reference_note(rows, system: str) -> str:
     p = next((_protocol(r) for r in rows if r["system"] == system and r.get("protocol")), {})
     if "lyapunov_reference_source" not in p:
         return "Reference exponent from the zoo; VPT in Lyapunov times."
-    source = p["lyapunov_reference_source"]
+    source, bins = p["lyapunov_reference_source"], f"D_stsp with {p.get('n_bins')} bins per axis."
     if source is None:
         return ("No reference Lyapunov exponent (none given, and none could be estimated from the data): "
-                "VPT is in time units, and there is no Lyapunov error.")
-    return f"Reference Lyapunov exponent {source}; VPT in Lyapunov times. D_stsp with {p.get('n_bins')} bins per axis."
+                f"VPT is in time units, and there is no Lyapunov error. {bins}")
+    return f"Reference Lyapunov exponent {source}; VPT in Lyapunov times. {bins}"
 
 
 RANK_COLUMNS = ["method", "mean_rank", "wins", "runs", *METRICS, "fit_time"]

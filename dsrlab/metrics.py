@@ -22,7 +22,8 @@ __all__ = ['FORECAST_METRICS', 'SparseDataWarning', 'suggested_bins', 'NonFinite
            'power_spectrum_distance', 'ValidPredictionTime', 'normalized_error', 'valid_prediction_time',
            'prediction_error', 'max_lyapunov', 'mse', 'mae', 'rmse', 'smape', 'coefficient_of_variation', 'mase',
            'msis', 'pearson', 'spearman', 'mutual_information', 'hellinger_distance', 'kl_divergence', 'dtw',
-           'forecast_metrics', 'smape_prediction_time']
+           'forecast_metrics', 'smape_prediction_time', 'ScalingRangeWarning', 'LyapunovFromData', 'mean_period',
+           'lyapunov_from_data', 'attractor_geometry', 'geometry_error']
 
 # %% ../nbs/02_metrics.ipynb #6f5f2e4d
 def _bin_ids(x, lo, hi, n_bins):
@@ -815,3 +816,282 @@ def smape_prediction_time(
     steps = _smape_exceedance(xt, xp, eps, bool(cumulative), threshold)[1]
     t = steps * dt
     return ValidPredictionTime(steps, t, None if rate is None else t * rate)
+
+# %% ../nbs/02_metrics.ipynb #374097d2
+from .invariants import correlation_dimension
+
+# %% ../nbs/02_metrics.ipynb #dc49d0b8
+class ScalingRangeWarning(UserWarning):
+    "Too few points, or too short a curve, for an estimator's scaling range: the estimate is NaN or unreliable."
+
+
+class LyapunovFromData(NamedTuple):
+    "Largest Lyapunov exponent from a time series, with the divergence curve and the fit that gave it."
+    exponent: float                # slope of the fit / dt: per unit time (per step for a map); NaN if no fit
+    curve: np.ndarray              # mean log divergence y(k), k = 0..horizon
+    fit_range: tuple[int, int]     # first and last step of the linear fit (inclusive)
+    intercept: float               # the fitted line is intercept + exponent * dt * k
+    saturation: float              # mean log distance of states far apart in time, the curve's limit
+    theiler: int                   # neighbours were more than this many steps apart in time
+    n_pairs: int                   # reference states that found a neighbour
+    method: str                    # "rosenstein" or "kantz"
+
+# %% ../nbs/02_metrics.ipynb #0587329f
+@x64
+def mean_period(
+    x,   # a trajectory (T, D) or batch (B, T, D), sampled uniformly
+) -> float:
+    "Mean period in steps: 1 / the power-weighted mean frequency of the standardised coordinates."
+    xs = np.asarray(as_batch(x, "x", min_length=4, dtype=jnp.float64))
+    z = xs - xs.mean(axis=1, keepdims=True)
+    sd = z.std(axis=1, keepdims=True)
+    z = z / np.where(sd > 0, sd, 1.0)
+    power = (np.abs(np.fft.rfft(z, axis=1)) ** 2).sum(axis=(0, 2))[1:]   # pooled over trajectories and coordinates
+    freqs = np.fft.rfftfreq(xs.shape[1])[1:]
+    if not power.sum() > 0:
+        return float(xs.shape[1])   # a constant series: no period shorter than the series
+    return float(power.sum() / np.sum(freqs * power))
+
+# %% ../nbs/02_metrics.ipynb #ddebd643
+def _nearest(d2, k: int):
+    "Indices and values of the k smallest entries of d2, in order: k passes of argmin (top_k is slow on CPU)."
+    def take(m, carry):
+        d2, js, ds = carry
+        j = jnp.argmin(d2)
+        return d2.at[j].set(jnp.inf), js.at[m].set(j), ds.at[m].set(d2[j])
+    _, js, ds = jax.lax.fori_loop(0, k, take, (d2, jnp.zeros(k, int), jnp.zeros(k, d2.dtype)))
+    return js, ds
+
+
+def _pad_to_blocks(ref: np.ndarray, block: int = 64) -> Array:
+    "Reference indices padded with -1 (no reference) to a multiple of the block size: one compiled block body."
+    return jnp.asarray(np.concatenate([ref, np.full(-len(ref) % block, -1)]))
+
+
+@functools.partial(jax.jit, static_argnames=("horizon", "n_neighbors"))
+def _divergence_sums(xs, ref, theiler, radius, horizon: int, n_neighbors: int):
+    "Per step k, the sum over trajectories and reference states of the log (mean) separation from their neighbours, and their count."
+    T = xs.shape[1]
+    n_cand = T - horizon   # a neighbour must be followed for `horizon` steps too
+    j_all = jnp.arange(n_cand)
+
+    def trajectory(x):
+        follow = lambda j: jax.lax.dynamic_slice_in_dim(x, j, horizon + 1)   # (horizon + 1, D)
+
+        def one(i):
+            valid, i = i >= 0, jnp.maximum(i, 0)
+            d2 = jnp.sum((x[:n_cand] - x[i]) ** 2, axis=-1)
+            d2 = jnp.where((jnp.abs(j_all - i) > theiler) & (d2 > 0), d2, jnp.inf)   # Theiler window; no duplicates
+            if n_neighbors == 1:   # Rosenstein: the nearest neighbour
+                js = jnp.argmin(d2)[None]
+                near = jnp.isfinite(d2[js])
+            else:                  # Kantz: the nearest n_neighbors within the radius
+                js, dk = _nearest(d2, n_neighbors)
+                near = jnp.isfinite(dk) & (dk <= radius**2)
+            sep = jnp.sqrt(jnp.sum((jax.vmap(follow)(js) - follow(i)) ** 2, axis=-1))   # (n_neighbors, horizon + 1)
+            mean_sep = jnp.sum(jnp.where(near[:, None], sep, 0.0), axis=0) / jnp.maximum(jnp.sum(near), 1)
+            ok = valid & jnp.any(near) & (mean_sep > 0)
+            far = jnp.sqrt(jnp.sum((x[i] - x[(i + T // 2) % T]) ** 2))   # a state half the series away: independent
+            far_ok = valid & (far > 0)
+            return jnp.where(ok, jnp.log(jnp.where(ok, mean_sep, 1.0)), 0.0), ok, jnp.where(far_ok, jnp.log(jnp.where(far_ok, far, 1.0)), 0.0), far_ok
+
+        logs, ok, log_far, far_ok = jax.lax.map(one, ref, batch_size=64)
+        return logs.sum(axis=0), ok.sum(axis=0), log_far.sum(), far_ok.sum()
+
+    return tuple(s.sum(axis=0) for s in jax.vmap(trajectory)(xs))
+
+
+@functools.partial(jax.jit, static_argnames=("horizon", "n_neighbors"))
+def _neighbour_radius(xs, ref, theiler, horizon: int, n_neighbors: int):
+    "Distance from each reference state to its n_neighbors-th nearest neighbour outside the Theiler window (NaN for padding)."
+    n_cand = xs.shape[1] - horizon
+    j_all = jnp.arange(n_cand)
+
+    def trajectory(x):
+        def one(i):
+            valid, i = i >= 0, jnp.maximum(i, 0)
+            d2 = jnp.sum((x[:n_cand] - x[i]) ** 2, axis=-1)
+            d2 = jnp.where((jnp.abs(j_all - i) > theiler) & (d2 > 0), d2, jnp.inf)
+            return jnp.where(valid, jnp.sqrt(_nearest(d2, n_neighbors)[1][-1]), jnp.nan)
+        return jax.lax.map(one, ref, batch_size=64)
+
+    return jax.vmap(trajectory)(xs)
+
+# %% ../nbs/02_metrics.ipynb #c6530076
+def _scaling_range(
+    curve: np.ndarray,       # mean log divergence y(k)
+    saturation: float,       # the level y tends to
+    levels: tuple,           # (low, high): fractions of the rise from y(0) to the saturation level
+) -> tuple[tuple[int, int], str | None]:
+    "(first, last) step of the linear part of the curve, and a sentence for a warning where it is doubtful."
+    H = len(curve) - 1
+    if not saturation > curve[0]:
+        return (0, 0), f"the neighbours start as far apart as independent states (y(0) = {curve[0]:.3g} >= {saturation:.3g})"
+    rise = (curve - curve[0]) / (saturation - curve[0])
+    if not np.any(rise >= levels[0]):   # no exponential separation: periodic, quasi-periodic, or too short a horizon
+        return (0, H), (f"the divergence curve rises only {100 * np.max(rise):.0f}% of the way to saturation within "
+                        f"{H} steps (a scaling range starts at {100 * levels[0]:.0f}%): no exponential divergence is seen, "
+                        f"and the exponent is the slope over the whole horizon; give a longer horizon if the series is chaotic")
+    first = int(np.argmax(rise >= levels[0]))
+    above = np.nonzero(rise > levels[1])[0]
+    return (first, int(above[0] - 1) if len(above) else H), None
+
+# %% ../nbs/02_metrics.ipynb #2147bcc6
+def _lyapunov_settings(T: int, theiler, horizon, default_theiler: float) -> tuple[int, int]:
+    "Checked Theiler window and horizon: defaults from the mean period, an InputError if T is too short for them."
+    if theiler is None:
+        theiler = int(np.ceil(default_theiler))
+        if theiler > T // 8:
+            warnings.warn(f"Lyapunov exponent from data: the series spans only {T / default_theiler:.1f} mean periods "
+                          f"({default_theiler:.0f} steps each), fewer than 8; the Theiler window is cut to {T // 8} steps and "
+                          f"neighbours may be correlated in time: give a longer series.", ScalingRangeWarning, stacklevel=5)
+            theiler = T // 8
+    else:
+        theiler = check_int(theiler, "theiler", minimum=0)
+    room = T - 2 * theiler - 2   # candidates must leave every reference state a neighbour outside its window
+    if horizon is None:
+        horizon = int(np.clip(10 * max(theiler, 2), 20, max(room // 2, 4)))   # about ten mean periods
+    horizon = check_int(horizon, "horizon", minimum=4)
+    if T - horizon < 2 * theiler + 2:
+        raise InputError(f"x must have at least {horizon + 2 * theiler + 2} time steps for horizon={horizon} and "
+                         f"theiler={theiler} (each state needs a neighbour more than {theiler} steps away that can "
+                         f"be followed for {horizon} steps); got {T}.")
+    return theiler, horizon
+
+
+@x64
+def lyapunov_from_data(
+    x,                          # a trajectory (T, D) or batch (B, T, D); curves are averaged over the batch
+    dt: float | None = None,    # sampling step; None for a map (the exponent is then per step)
+    *,
+    method: str = "rosenstein", # "rosenstein" (nearest neighbour) or "kantz" (neighbours in a ball)
+    theiler: int | None = None, # neighbours must be more than this many steps apart; None: the mean period
+    horizon: int | None = None, # steps each pair is followed; None: about ten mean periods (at least 20)
+    n_points: int | None = 2000,  # reference states per trajectory, evenly spaced; None: all
+    fit: tuple | None = None,   # (first, last) step of the linear fit; None: chosen from the curve
+    levels: tuple | None = None,  # automatic fit from/to these fractions of the rise to saturation; None: (0.15, 0.5), Kantz (0.3, 0.6)
+    n_neighbors: int = 5,       # Kantz: at most this many nearest neighbours ...
+    radius: float | None = None,  # ... within this distance; None: the median distance to the n_neighbors-th
+) -> LyapunovFromData:
+    "Largest Lyapunov exponent from the divergence of nearby states (Rosenstein 1993 or Kantz 1994)."
+    xs = as_batch(x, "x", min_length=8, dtype=jnp.float64)
+    T = xs.shape[1]
+    rate_dt = 1.0 if dt is None else check_positive(dt, "dt")
+    if method not in ("rosenstein", "kantz"):
+        raise InputError(f"method must be 'rosenstein' or 'kantz'; got {method!r}.")
+    if levels is None:
+        levels = (0.15, 0.5) if method == "rosenstein" else (0.3, 0.6)
+    if not (len(levels) == 2 and 0 <= levels[0] < levels[1] <= 1):
+        raise InputError(f"levels must be two fractions 0 <= low < high <= 1; got {levels!r}.")
+    period = mean_period(xs)
+    theiler, horizon = _lyapunov_settings(T, theiler, horizon, period)
+    n_cand = T - horizon
+    n_ref = n_cand if n_points is None else min(check_int(n_points, "n_points"), n_cand)
+    ref = _pad_to_blocks(np.unique(np.linspace(0, n_cand - 1, n_ref).round().astype(int)))
+    k, r = 1, np.inf
+    if method == "kantz":
+        k = min(check_int(n_neighbors, "n_neighbors"), n_cand)
+        if radius is None:
+            r = float(np.nanmedian(np.asarray(_neighbour_radius(xs, ref, theiler, horizon, k))))
+        else:
+            r = check_positive(radius, "radius")
+    log_sum, count, far_sum, far_count = map(np.asarray, _divergence_sums(xs, ref, theiler, r, horizon, k))
+    if count[0] == 0:
+        raise InputError(f"x must have distinct states more than theiler={theiler} steps apart; none were found.")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        curve = log_sum / count
+    saturation = float(far_sum / max(far_count, 1))
+    return _fit_divergence(curve, saturation, fit, levels, rate_dt, theiler, period, int(count[0]), method)
+
+# %% ../nbs/02_metrics.ipynb #6abf72b5
+def _range_problem(curve, fit: tuple, period: float, n_pairs: int, automatic: bool) -> str | None:
+    "Why the fit over `fit` cannot give an exponent, or None."
+    n = fit[1] - fit[0] + 1
+    if n < 4:
+        return f"only {n} steps ({fit[0]} to {fit[1]}) lie in the scaling range, fewer than 4: give more points (closer neighbours) or sample more finely"
+    if n_pairs < 20:
+        return f"only {n_pairs} reference states found a neighbour, fewer than 20: give more points"
+    if not np.all(np.isfinite(curve[fit[0]:fit[1] + 1])):
+        return f"the divergence curve is not finite between steps {fit[0]} and {fit[1]} (neighbours that coincide there)"
+    if automatic and fit[1] < period:
+        return (f"the divergence curve is half-way to saturation after {fit[1]} steps, within about one mean period "
+                f"({period:.0f} steps): the nearest neighbours are too far apart for a scaling range; give a longer series")
+    return None
+
+
+def _bend(curve, fit: tuple) -> str | None:
+    "A sentence if the slope of the curve changes by more than half between the two halves of the fit, else None."
+    a, b = fit
+    if b - a < 5:
+        return None
+    m = (a + b) // 2
+    s1, s2, s = (np.polyfit(np.arange(i, j + 1), curve[i:j + 1], 1)[0] for i, j in ((a, m), (m, b), (a, b)))
+    if abs(s1 - s2) <= 0.5 * abs(s):
+        return None
+    return (f"the divergence curve bends within the scaling range (slopes {s1:.3g} and {s2:.3g} per step in its two "
+            f"halves): the estimate is uncertain; give a longer series")
+
+
+def _fit_divergence(curve, saturation, fit, levels, dt, theiler, period, n_pairs, method) -> LyapunovFromData:
+    "The LyapunovFromData of a divergence curve: its linear fit over `fit` or the automatic scaling range."
+    H, note, automatic = len(curve) - 1, None, fit is None
+    if automatic:
+        fit, note = _scaling_range(curve, saturation, levels)
+    elif not (len(fit) == 2 and all(isinstance(f, (int, np.integer)) for f in fit) and 0 <= fit[0] < fit[1] <= H):
+        raise InputError(f"fit must be two steps (first, last) with 0 <= first < last <= horizon = {H}; got {fit!r}.")
+    fit = (int(fit[0]), int(fit[1]))
+    why = _range_problem(curve, fit, period, n_pairs, automatic)
+    if why is not None:
+        warnings.warn(f"Lyapunov exponent from data: {note or why}; the exponent is NaN.", ScalingRangeWarning, stacklevel=4)
+        return LyapunovFromData(float("nan"), curve, fit, float("nan"), saturation, theiler, n_pairs, method)
+    note = note or (_bend(curve, fit) if automatic else None)
+    if note is not None:
+        warnings.warn(f"Lyapunov exponent from data: {note}.", ScalingRangeWarning, stacklevel=4)
+    slope, intercept = np.polyfit(np.arange(fit[0], fit[1] + 1), curve[fit[0]:fit[1] + 1], 1)
+    return LyapunovFromData(float(slope / dt), curve, fit, float(intercept), saturation, theiler, n_pairs, method)
+
+# %% ../nbs/02_metrics.ipynb #97f097ff
+def _estimate_or_nan(name: str, estimate: Callable[[], float]) -> float:
+    "estimate(), or NaN with a ScalingRangeWarning that says why when the series cannot give one."
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ScalingRangeWarning)
+            value = float(estimate())
+    except InputError as e:
+        warnings.warn(f"{name} cannot be estimated: {e}", ScalingRangeWarning, stacklevel=4)
+        return float("nan")
+    for w in caught:   # re-issued so that they point at the caller of attractor_geometry
+        warnings.warn(w.message, w.category, stacklevel=4)
+    return value
+
+
+@x64
+def attractor_geometry(
+    x,                         # a trajectory (T, D) or batch (B, T, D), a few thousand states or more
+    dt: float | None = None,   # sampling step; None for a map
+    *,
+    max_points: int = 4000,    # at most this many states (evenly thinned) for the correlation dimension
+) -> dict:
+    "dict(lyapunov_max, correlation_dimension) of the series, each NaN with a warning where it cannot be estimated."
+    xs = np.asarray(as_batch(x, "x", min_length=8, dtype=jnp.float64))
+    if dt is not None:
+        check_positive(dt, "dt")
+    max_points = check_int(max_points, "max_points", minimum=100)
+    period = mean_period(xs)
+    lam = _estimate_or_nan("the largest Lyapunov exponent", lambda: lyapunov_from_data(xs, dt).exponent)
+    pooled = xs.reshape(-1, xs.shape[-1])
+    step = int(np.ceil(len(pooled) / max_points))
+    theiler = max(1, int(np.ceil(period / step)))
+    dim = _estimate_or_nan("the correlation dimension",
+                           lambda: correlation_dimension(pooled[::step], theiler=theiler)["dimension"])
+    return dict(lyapunov_max=lam, correlation_dimension=dim)
+
+
+def geometry_error(
+    truth,                     # the true series (T, D) / (B, T, D), or its attractor_geometry dict
+    x_gen,                     # a model's generated series, or its attractor_geometry dict
+    dt: float | None = None,   # sampling step of both series; None for maps
+) -> dict:
+    "Relative errors |model - truth| / |truth| of the largest Lyapunov exponent and the correlation dimension."
+    ref, gen = (g if isinstance(g, dict) else attractor_geometry(g, dt) for g in (truth, x_gen))
+    return {k: abs(gen[k] - ref[k]) / abs(ref[k]) for k in ("lyapunov_max", "correlation_dimension")}
