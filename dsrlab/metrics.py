@@ -557,14 +557,14 @@ def spearman(
     return jnp.mean(_pearson_columns(_ranks(xt), _ranks(xp)), axis=-1)
 
 # %% ../nbs/02_metrics.ipynb #e0a6aeac
-def _k_smallest(d, k: int):
-    "The k smallest entries of a 1-D array, ascending, ties repeated: k passes of min-above and count."
-    def next_value(last, _):
-        value = jnp.min(jnp.where(d > last, d, jnp.inf))
-        return value, (value, jnp.sum(d <= value))
-    _, (values, counts) = jax.lax.scan(next_value, jnp.array(-jnp.inf, d.dtype), None, length=k)
-    # the j-th smallest is the first distinct value with at least j entries at or below it
-    return values[jnp.argmax(counts[None, :] >= jnp.arange(1, k + 1)[:, None], axis=1)]
+def _nearest(d2, k: int):
+    "Indices and values of the k smallest entries of d2, in order (ties repeated): k passes of argmin (top_k is slow on CPU)."
+    def take(m, carry):
+        d2, js, ds = carry
+        j = jnp.argmin(d2)
+        return d2.at[j].set(jnp.inf), js.at[m].set(j), ds.at[m].set(d2[j])
+    _, js, ds = jax.lax.fori_loop(0, k, take, (d2, jnp.zeros(k, int), jnp.zeros(k, d2.dtype)))
+    return js, ds
 
 
 @functools.partial(jax.jit, static_argnames="k")
@@ -577,7 +577,7 @@ def _ksg_mutual_information(x, y, k: int):
     def counts(i):
         dx, dy = jnp.abs(x - x[i]), jnp.abs(y - y[i])
         joint = jnp.maximum(dx, dy).at[i].set(jnp.inf)               # the sample is not its own neighbour
-        r = jnp.nextafter(_k_smallest(joint, k)[k - 1], 0.0)          # strictly closer than the k-th neighbour
+        r = jnp.nextafter(_nearest(joint, k)[1][k - 1], 0.0)          # strictly closer than the k-th neighbour
         return jnp.sum(dx <= r) - 1, jnp.sum(dy <= r) - 1             # minus the sample itself
 
     nx, ny = jax.lax.map(counts, jnp.arange(n), batch_size=256)
@@ -650,7 +650,7 @@ def _mean_log_ratio(t, z, xt, xp, var_t, var_p):
 def _simplex_variances(x, k: int = 10, tol: float = 1e-6):
     "Per-point variances s_t of dysts' adaptive mixture: sum_j exp(-(d_j - d_1) / s_t) = log2 k over the k nearest neighbours."
     def nearest(i):
-        return _k_smallest(jnp.sqrt(jnp.sum((x - x[i]) ** 2, axis=1)).at[i].set(jnp.inf), k)
+        return _nearest(jnp.sqrt(jnp.sum((x - x[i]) ** 2, axis=1)).at[i].set(jnp.inf), k)[1]
     d = jax.lax.map(nearest, jnp.arange(x.shape[0]), batch_size=256)  # (T, k)
     gap = jnp.maximum(d - d[:, :1], 0.0)
     target = jnp.log2(k)
@@ -853,16 +853,6 @@ def mean_period(
     return float(power.sum() / np.sum(freqs * power))
 
 # %% ../nbs/02_metrics.ipynb #ddebd643
-def _nearest(d2, k: int):
-    "Indices and values of the k smallest entries of d2, in order: k passes of argmin (top_k is slow on CPU)."
-    def take(m, carry):
-        d2, js, ds = carry
-        j = jnp.argmin(d2)
-        return d2.at[j].set(jnp.inf), js.at[m].set(j), ds.at[m].set(d2[j])
-    _, js, ds = jax.lax.fori_loop(0, k, take, (d2, jnp.zeros(k, int), jnp.zeros(k, d2.dtype)))
-    return js, ds
-
-
 def _pad_to_blocks(ref: np.ndarray, block: int = 64) -> Array:
     "Reference indices padded with -1 (no reference) to a multiple of the block size: one compiled block body."
     return jnp.asarray(np.concatenate([ref, np.full(-len(ref) % block, -1)]))

@@ -60,7 +60,9 @@ def test_core(call, needles):
 
 
 @pytest.mark.parametrize("call, needles", [
-    (lambda: metrics.state_space_divergence(X, INF), ["x_gen", "finite"]),
+    (lambda: metrics.state_space_divergence(INF, X), ["x_true", "finite"]),
+    (lambda: metrics.state_space_divergence(X, INF, outside="drop"), ["x_gen", "finite"]),   # counted by default
+    (lambda: metrics.state_space_divergence(X, X, outside="nowhere"), ["outside"]),
     (lambda: metrics.state_space_divergence(X, X[:, :2]), ["x_gen", "dimension"]),
     (lambda: metrics.state_space_divergence(X, X, n_bins=0), ["n_bins"]),
     (lambda: metrics.power_spectrum_distance(NAN, X), ["x_true", "finite"]),
