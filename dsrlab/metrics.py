@@ -1084,4 +1084,4 @@ def geometry_error(
 ) -> dict:
     "Relative errors |model - truth| / |truth| of the largest Lyapunov exponent and the correlation dimension."
     ref, gen = (g if isinstance(g, dict) else attractor_geometry(g, dt) for g in (truth, x_gen))
-    return {k: abs(gen[k] - ref[k]) / abs(ref[k]) for k in ("lyapunov_max", "correlation_dimension")}
+    return {k: abs(gen[k] - ref[k]) / abs(ref[k]) if ref[k] != 0 else float("nan") for k in ("lyapunov_max", "correlation_dimension")}
