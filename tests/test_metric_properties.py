@@ -1,9 +1,10 @@
 """Properties any sound state-space divergence has, checked with Hypothesis on random moves, stretches, far-away mass
 and orderings; the reference convention (outside='drop', the lab's code) is shown to break them (a counterexample is found).
 
-The default profile runs a fixed, small number of examples (the default test budget); `--hypothesis-profile=nightly`
-runs many more.
+The default profile runs a fixed, small number of examples (the default test budget);
+`DSRLAB_HYPOTHESIS_PROFILE=nightly pytest tests/test_metric_properties.py` runs many more.
 """
+import os
 import warnings
 
 import jax
@@ -14,10 +15,10 @@ from hypothesis import HealthCheck, find, given, settings, strategies as st
 from dsrlab.metrics import NonFiniteWarning, state_space_divergence
 from dsrlab.systems import get_system
 
-settings.register_profile("default", max_examples=15, deadline=None, derandomize=True,
+settings.register_profile("default", max_examples=10, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("nightly", max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("default")
+settings.load_profile(os.environ.get("DSRLAB_HYPOTHESIS_PROFILE", "default"))
 
 
 def _attractor(name, n=5000):
@@ -74,7 +75,7 @@ def test_stretching_further_never_scores_better(name, c, dc):
     assert D(t, g1) <= D(t, g2) + TOL
 
 
-@settings(max_examples=6)   # each example has its own length, and so its own compilation
+@settings(max_examples=4)   # each example has its own length, and so its own compilation
 @given(datasets, st.floats(0.0, 0.9), st.floats(0.01, 0.09), st.floats(5.0, 1e6))
 def test_more_far_away_mass_scores_worse(name, f, df, dist):
     t, g1 = with_far_mass(name, f, dist); _, g2 = with_far_mass(name, f + df, dist)
