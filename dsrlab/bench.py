@@ -742,7 +742,7 @@ def report_page(
             parts.append(fig.to_html(full_html=False, include_plotlyjs=first)); first = False
     path = Path(path)
     path.write_text("<!doctype html><html><head><meta charset='utf-8'><title>dsrlab benchmark</title><style>"
-                    "body{font-family:sans-serif;max-width:1200px;margin:auto} table{border-collapse:collapse;font-size:13px}"
+                    "body{font-family:sans-serif;max-width:1200px;margin:auto} table{border-collapse:collapse;font-size:13px;display:block;overflow-x:auto;max-width:100%}"
                     "td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}</style></head><body>"
                     + "\n".join(parts) + "</body></html>", encoding="utf-8")
     return path
