@@ -15,6 +15,7 @@ import json
 import math
 import numbers
 import os
+import sys
 from pathlib import Path
 from typing import Callable, ClassVar
 
@@ -26,10 +27,10 @@ from jaxtyping import Array, Float, Int, PRNGKeyArray
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['InputError', 'x64', 'check_positive', 'check_int', 'as_array', 'as_trajectory', 'as_batch', 'check_time_grid',
-           'Standardizer', 'standardize', 'delay_embed', 'train_test_split', 'sample_subsequences', 'as_trajectories',
-           'check_dt', 'check_key', 'require_key', 'fitted', 'NotFittedError', 'Reconstructor', 'load', 'Windows',
-           'NonFiniteLossError', 'train_loop']
+__all__ = ['InputError', 'x64', 'compilation_cache', 'check_positive', 'check_int', 'as_array', 'as_trajectory', 'as_batch',
+           'check_time_grid', 'Standardizer', 'standardize', 'delay_embed', 'train_test_split', 'sample_subsequences',
+           'as_trajectories', 'check_dt', 'check_key', 'require_key', 'fitted', 'NotFittedError', 'Reconstructor',
+           'load', 'Windows', 'NonFiniteLossError', 'train_loop']
 
 # %% ../nbs/00_core.ipynb #4091abdf
 class InputError(ValueError):
@@ -57,6 +58,39 @@ def x64(fn=None):
         with jax.enable_x64(True):
             return fn(*args, **kwargs)
     return wrapped
+
+# %% ../nbs/00_core.ipynb #b4e96ba2
+_CACHE_OFF = ("0", "off", "false", "no")
+
+
+def _user_cache_dir() -> Path:
+    "dsrlab's folder in the user's cache directory, by the platform's convention."
+    if os.name == "nt":
+        return Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local")) / "dsrlab"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "dsrlab"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dsrlab"
+
+
+def compilation_cache() -> Path | None:
+    "The folder of JAX's persistent compilation cache, turned on there unless the user configured or refused one."
+    if jax.config.jax_compilation_cache_dir:           # the user's own cache: leave it and its settings alone
+        return Path(jax.config.jax_compilation_cache_dir)
+    choice = os.environ.get("DSRLAB_COMPILATION_CACHE", "").strip()
+    if choice.lower() in _CACHE_OFF:
+        return None
+    path = Path(choice).expanduser() if choice else _user_cache_dir() / "jax"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:                                    # a read-only home: run without the cache, as JAX would
+        return None
+    jax.config.update("jax_compilation_cache_dir", str(path))
+    if "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS" not in os.environ:
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    return path
+
+
+compilation_cache()
 
 # %% ../nbs/00_core.ipynb #6a490eea
 def check_positive(

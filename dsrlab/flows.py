@@ -18,11 +18,6 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 from jaxtyping import Array, Float, PRNGKeyArray, UInt32
-from ott.geometry import pointcloud
-from ott.problems.linear import linear_problem
-from ott.solvers.linear import sinkhorn
-from ott.tools import unreg
-from scipy.optimize import linear_sum_assignment
 
 from .core import (InputError, Reconstructor, Standardizer, as_array, as_batch, check_int, check_positive, fitted,
                          require_key, train_loop, x64)
@@ -118,13 +113,17 @@ def ot_pairing(
         raise InputError(f"method must be 'exact' or 'sinkhorn'; got {method!r}.")
     if method == "sinkhorn" and key is None:
         raise InputError("method='sinkhorn' draws the pairs from the entropic plan: pass key=jax.random.key(seed).")
+    from ott.geometry import pointcloud  # ott (1.4 s to import) only where a coupling is computed
     if method == "exact":
+        from ott.tools import unreg
         _, out = unreg.hungarian(pointcloud.PointCloud(x0, x1))
         i, j = out.paired_indices
         return i, j
     # ott's Sinkhorn mixes dtypes under float32 when x64 is on: then solve in float64 (B x B is small); float32 otherwise
     f = jax.dtypes.canonicalize_dtype(jnp.float64)
     geom = pointcloud.PointCloud(x0.astype(f), x1.astype(f), epsilon=epsilon, relative_epsilon="mean")
+    from ott.problems.linear import linear_problem
+    from ott.solvers.linear import sinkhorn
     plan = sinkhorn.Sinkhorn()(linear_problem.LinearProblem(geom)).matrix
     flat = jax.random.categorical(key, jnp.log(jnp.maximum(plan.reshape(-1), 1e-30)), shape=(x0.shape[0],))
     return flat // x1.shape[0], flat % x1.shape[0]
@@ -407,6 +406,7 @@ def wasserstein2(
     if a.shape != b.shape:
         raise InputError(f"x and y must have the same shape; got {a.shape} and {b.shape}.")
     cost = ((a[:, None, :] - b[None, :, :]) ** 2).sum(-1)
+    from scipy.optimize import linear_sum_assignment
     i, j = linear_sum_assignment(cost)
     return float(np.sqrt(cost[i, j].mean()))
 

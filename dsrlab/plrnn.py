@@ -12,7 +12,6 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
-import plotly.graph_objects as go
 from jaxtyping import Array, Bool, Float, Int, PRNGKeyArray
 
 from .core import InputError, as_array, as_batch, check_int, check_positive, x64
@@ -512,6 +511,7 @@ def plot_transition_graph(
     title: str = "Transitions between linear subregions",
 ) -> go.Figure:
     "A Plotly figure of the transition graph: node size ~ occupation, edge width ~ transition probability."
+    import plotly.graph_objects as go
     symbols, counts, prob = transition_graph(codes)
     n = len(symbols)
     ang = 2 * np.pi * np.arange(n) / max(n, 1)

@@ -23,7 +23,7 @@ from jaxtyping import Array, Bool, Float, PRNGKeyArray
 
 from .core import (InputError, Reconstructor, as_array, as_trajectory, check_dt, check_int, check_positive,
                          check_time_grid, fitted, require_key, x64)
-from .systems import Flow, Map
+from .systems import Flow, Map, rk_solve
 
 # %% auto #0
 __all__ = ['Library', 'PolynomialLibrary', 'IdentityLibrary', 'FourierLibrary', 'CustomLibrary', 'ConcatLibrary', 'TensorLibrary',
@@ -658,13 +658,9 @@ def _iterate_control(library, coefficients, x0, us):
 
 @eqx.filter_jit
 def _flow_orbit(library, coefficients, x0, dt, n_steps: int, rtol, atol, max_steps: int):
-    "States at dt, 2 dt, ..., n_steps dt after x0 of dx/dt = coefficients @ library(x) (Tsit5, adaptive); inf after a blow-up."
-    ts = dt * jnp.arange(n_steps + 1, dtype=x0.dtype)
-    field = lambda t, x, args: coefficients @ library(x)
-    sol = diffrax.diffeqsolve(diffrax.ODETerm(field), diffrax.Tsit5(), ts[0], ts[-1], dt, x0, saveat=diffrax.SaveAt(ts=ts),
-                              stepsize_controller=diffrax.PIDController(rtol=rtol, atol=atol), max_steps=max_steps,
-                              throw=False)   # a model that blows up gives inf rows, not an exception
-    return sol.ys[1:]
+    "States at dt, 2 dt, ..., n_steps dt after x0 of dx/dt = coefficients @ library(x) (`rk_solve`, Tsit5); NaN after a blow-up."
+    ts = dt * jnp.arange(1, n_steps + 1, dtype=x0.dtype)
+    return rk_solve(lambda x: coefficients @ library(x), x0, ts, dt, rtol, atol, max_steps)
 
 
 @eqx.filter_jit

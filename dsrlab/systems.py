@@ -8,6 +8,7 @@ from __future__ import annotations
 import abc
 import dataclasses
 import difflib
+import functools
 import importlib.resources
 import json
 import math
@@ -25,7 +26,7 @@ from jaxtyping import Array, Float, PRNGKeyArray
 from .core import InputError, as_array, check_int, check_positive, x64
 
 # %% auto #0
-__all__ = ['SYSTEMS', 'INVARIANTS_SOURCE', 'DYSTS_NAMES', 'DYSTS_PARAM_NAMES', 'SystemSpec', 'System', 'Flow', 'Map',
+__all__ = ['SYSTEMS', 'INVARIANTS_SOURCE', 'DYSTS_NAMES', 'DYSTS_PARAM_NAMES', 'SystemSpec', 'System', 'rk_solve', 'Flow', 'Map',
            'DelaySystem', 'list_systems', 'get_system', 'system_table', 'lyapunov_spectrum']
 
 # %% ../nbs/01_systems.ipynb #db8d5c6b
@@ -1848,10 +1849,62 @@ class System(eqx.Module):
         x0 = self.x0 if x0 is None else _check_state(x0, "x0", (self.dim,), self.name)
         return self.trajectories(np.asarray(x0)[None], n_steps, dt, transient=transient, **kwargs)[0]  # NumPy: no compilation yet
 
+# %% ../nbs/01_systems.ipynb #7615613a
+def _rk_step(f, tableau, x, h):
+    "One explicit Runge-Kutta step: the new state and the embedded error estimate."
+    ks = [f(x)]
+    combine = lambda w: h * jnp.tensordot(jnp.asarray(w, x.dtype), jnp.stack(ks[:len(w)]), 1)
+    for row in tableau.a_lower:
+        ks.append(f(x + combine(row)))
+    return x + combine(tableau.b_sol), combine(tableau.b_error)
+
+
+def rk_solve(
+    f: Callable,                 # the vector field x -> dx/dt of one state (autonomous)
+    x0: Float[Array, "*B D"],    # the state at t = 0, or a batch of them (B, D)
+    ts: Float[Array, " T"],      # sample times, increasing, >= 0
+    h0,                          # first trial step
+    rtol,                        # relative tolerance (may be traced)
+    atol,                        # absolute tolerance (may be traced)
+    max_steps: int,              # steps allowed in all; the samples after they run out are NaN
+    solver=None,                 # an explicit diffrax solver whose tableau is used; default Tsit5
+) -> Float[Array, "*B T D"]:
+    "The states at `ts` of dx/dt = f(x) from x0 (each row of a batch with its own steps), by adaptive explicit Runge-Kutta."
+    solver = diffrax.Tsit5() if solver is None else solver
+    q, step = solver.order(None), functools.partial(_rk_step, jax.vmap(f), solver.tableau)
+    x = jnp.atleast_2d(x0)       # batched by hand: vmapping the loops would cost more to trace than to run
+
+    def advance(carry, t_next):
+        def attempt(c):
+            x, t, h, n = c
+            live = (t < t_next) & (n < max_steps)
+            h_try = jnp.minimum(h, t_next - t)
+            x_new, err = step(x, h_try[:, None])
+            scale = atol + rtol * jnp.maximum(jnp.abs(x), jnp.abs(x_new))
+            e = jnp.sqrt(jnp.mean((err / scale) ** 2, axis=-1))
+            ok = live & (e <= 1.0)                     # False for NaN: a blown-up step is retried smaller
+            e = jnp.where(jnp.isnan(e), jnp.inf, e)     # ... and shrinks the step fivefold
+            fac = jnp.clip(0.9 * jnp.where(e > 0, e, 1e-10) ** (-1.0 / q), 0.2, 10.0)
+            landed = ok & (h_try >= t_next - t)
+            h_next = jnp.where(landed, jnp.maximum(h, h_try * fac), h_try * fac)
+            return (jnp.where(ok[:, None], x_new, x), jnp.where(landed, t_next, jnp.where(ok, t + h_try, t)),
+                    jnp.where(live, h_next, h), n + live)
+
+        done = lambda c: ~jnp.any((c[1] < t_next) & (c[3] < max_steps))
+        x, t, h, n = lax.while_loop(lambda c: ~done(c), attempt, carry)
+        return (x, t, h, n), jnp.where((t < t_next)[:, None], jnp.nan, x)
+
+    B = x.shape[0]
+    start = (x, jnp.zeros(B, ts.dtype), jnp.full(B, h0, ts.dtype), jnp.zeros(B, jnp.int32))
+    ys = jnp.swapaxes(lax.scan(advance, start, ts)[1], 0, 1)
+    return ys.reshape(x0.shape[:-1] + ys.shape[1:])
+
 # %% ../nbs/01_systems.ipynb #22202f70
 @eqx.filter_jit
-def _solve_ode(fn, params, x0s, ts, dt0, solver, rtol, atol, max_steps):
-    "Solutions of dx/dt = fn(x, params) from each of `x0s`, saved at times `ts`."
+def _solve_ode(fn, params, x0s, ts, dt0, rtol, atol, max_steps, solver, with_diffrax):
+    "Solutions of dx/dt = fn(x, params) from each of `x0s`, saved at times `ts`: `rk_solve`, or diffrax's solve if asked."
+    if not with_diffrax:
+        return rk_solve(lambda x: fn(x, params), x0s, ts, dt0, rtol, atol, max_steps, solver)
     term = diffrax.ODETerm(lambda t, x, p: fn(x, p))
     controller = diffrax.PIDController(rtol=rtol, atol=atol)
 
@@ -1887,10 +1940,18 @@ class Flow(System):
         ts = dt * jnp.arange(transient, transient + n_steps, dtype=jnp.float64)
         if dyn_noise:
             n = (transient + n_steps) * sde_substeps + 16
-            return _solve_sde(self.fn, self.params, x0s, ts, dt / sde_substeps, dyn_noise, key, max_steps or n)
+            return _solve_sde(self.fn, self.params, x0s, ts, dt / sde_substeps, jnp.asarray(dyn_noise), key, max_steps or n)
+        with_diffrax = solver is not None   # a solver the user chose: diffrax's solve, which gradients pass through
         if solver is None:  # a higher order pays off at tight tolerances: far fewer steps
             solver = diffrax.Dopri8() if rtol < 1e-9 else diffrax.Tsit5()
-        return _solve_ode(self.fn, self.params, x0s, ts, dt, solver, rtol, atol, max_steps or 64 * (transient + n_steps) + 4096)
+        max_steps = max_steps or 64 * (transient + n_steps) + 4096
+        f64 = lambda v: jnp.asarray(v, jnp.float64)   # traced, so a new step or tolerance does not compile again
+        xs = _solve_ode(self.fn, self.params, x0s, ts, f64(dt), f64(rtol), f64(atol), max_steps, solver, with_diffrax)
+        if not with_diffrax and not isinstance(xs, jax.core.Tracer) and bool(jnp.isnan(xs).any()):
+            first = int(np.argmax(np.isnan(np.asarray(xs)).any(axis=(0, 2))))
+            raise FloatingPointError(f"{self.name}: the solve ran out of its {max_steps} steps before sample {first} "
+                                     "(the orbit may blow up from these initial conditions); pass max_steps= or a looser rtol.")
+        return xs
 
 # %% ../nbs/01_systems.ipynb #0f4dc3b5
 @eqx.filter_jit

@@ -13,9 +13,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-import plotly.graph_objects as go
 from jaxtyping import Array, Float, PRNGKeyArray
-from plotly.subplots import make_subplots
 
 from .core import (InputError, NotFittedError, Reconstructor, Windows, as_trajectories, as_trajectory, check_int,
                          check_positive, fitted, require_key, train_loop, x64)
@@ -419,6 +417,8 @@ def plot_history(
     title: str = "Training",
 ) -> go.Figure:
     "Loss (log scale) and alpha against steps, and D_stsp and D_H at the evaluation steps."
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
     rows = 2 if np.any(history["eval_step"] > 0) else 1
     fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, specs=[[{"secondary_y": True}]] * rows, vertical_spacing=0.08)
     step, loss, alpha = history["step"], np.asarray(history["loss"]), np.asarray(history["alpha"])
