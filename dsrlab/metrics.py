@@ -858,20 +858,26 @@ def _pad_to_blocks(ref: np.ndarray, block: int = 64) -> Array:
     return jnp.asarray(np.concatenate([ref, np.full(-len(ref) % block, -1)]))
 
 
-@functools.partial(jax.jit, static_argnames=("horizon", "n_neighbors"))
-def _divergence_sums(xs, ref, theiler, radius, horizon: int, n_neighbors: int):
-    "Per step k, the sum over trajectories and reference states of the log (mean) separation from their neighbours, and their count."
-    T = xs.shape[1]
+def _span(horizon: int) -> int:
+    "The power of two >= horizon that the divergence sums are computed over: few sizes, so few compilations."
+    return 1 << (int(horizon) - 1).bit_length()
+
+
+@functools.partial(jax.jit, static_argnames=("span", "n_neighbors"))
+def _divergence_sums(xs, ref, theiler, radius, horizon, span: int, n_neighbors: int):
+    "Per step k <= span, the sum over trajectories and reference states of the log (mean) separation from their neighbours, and their count; steps after `horizon` are empty."
+    B, T, D = xs.shape
     n_cand = T - horizon   # a neighbour must be followed for `horizon` steps too
-    j_all = jnp.arange(n_cand)
+    j_all = jnp.arange(T)
+    xs = jnp.concatenate([xs, jnp.full((B, span, D), jnp.nan, xs.dtype)], axis=1)   # read past the end: NaN, never clamped
 
     def trajectory(x):
-        follow = lambda j: jax.lax.dynamic_slice_in_dim(x, j, horizon + 1)   # (horizon + 1, D)
+        follow = lambda j: jax.lax.dynamic_slice_in_dim(x, j, span + 1)   # (span + 1, D)
 
         def one(i):
             valid, i = i >= 0, jnp.maximum(i, 0)
-            d2 = jnp.sum((x[:n_cand] - x[i]) ** 2, axis=-1)
-            d2 = jnp.where((jnp.abs(j_all - i) > theiler) & (d2 > 0), d2, jnp.inf)   # Theiler window; no duplicates
+            d2 = jnp.sum((x[:T] - x[i]) ** 2, axis=-1)
+            d2 = jnp.where((jnp.abs(j_all - i) > theiler) & (d2 > 0) & (j_all < n_cand), d2, jnp.inf)   # Theiler window; no duplicates
             if n_neighbors == 1:   # Rosenstein: the nearest neighbour
                 js = jnp.argmin(d2)[None]
                 near = jnp.isfinite(d2[js])
@@ -985,7 +991,8 @@ def lyapunov_from_data(
             r = float(np.nanmedian(np.asarray(_neighbour_radius(xs, ref, theiler, horizon, k))))
         else:
             r = check_positive(radius, "radius")
-    log_sum, count, far_sum, far_count = map(np.asarray, _divergence_sums(xs, ref, theiler, r, horizon, k))
+    sums = _divergence_sums(xs, ref, theiler, r, horizon, _span(horizon), k)
+    log_sum, count, far_sum, far_count = np.asarray(sums[0])[:horizon + 1], np.asarray(sums[1])[:horizon + 1], *map(np.asarray, sums[2:])
     if count[0] == 0:
         raise InputError(f"x must have distinct states more than theiler={theiler} steps apart; none were found.")
     with np.errstate(invalid="ignore", divide="ignore"):
