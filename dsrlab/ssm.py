@@ -361,7 +361,7 @@ class _SSMLayer(eqx.Module):
         self,
         u: Float[Array, "L H"],  # input sequence, L steps of H channels
     ) -> Float[Array, "L H"]:
-        "The output sequence, computed in parallel (convolution or associative scan)."
+        "The output sequence in one call (S4, S4D: convolution; S5, LRU: associative scan; Mamba: its recurrence in a `lax.scan`)."
         return _parallel(self, _check_sequence(u, "u", self._H()))
 
     def step(
@@ -613,7 +613,7 @@ class LRU(_SSMLayer):
 
 # %% ../nbs/04_ssm.ipynb #b58b1b71
 class Mamba(_SSMLayer):
-    "Mamba block with a selective SSM (S6): input-dependent dt, B, C; parallel associative scan or recurrence."
+    "Mamba block with a selective SSM (S6): input-dependent dt, B, C; its recurrence runs over a sequence in a `lax.scan`."
     in_proj: eqx.nn.Linear
     conv_weight: Float[Array, "E K"]
     conv_bias: Float[Array, " E"]
@@ -658,28 +658,29 @@ class Mamba(_SSMLayer):
         self.out_proj = eqx.nn.Linear(E, H, use_bias=False, key=ks[5], dtype=_F)
         self.N, self.R = N, R
 
-    def _ssm_inputs(self, x):
-        "Per-step (Abar, Bbar x, C) from the convolved, activated inner input x (..., E)."
+    def _selection(self, x):
+        "The input-dependent (Delta, B, C), each (..., E), (..., N), (..., N), from the convolved, activated inner input x (..., E)."
         dbc = jax.vmap(self.x_proj)(x) if x.ndim == 2 else self.x_proj(x)
         dt_in, Bt, Ct = jnp.split(dbc, [self.R, self.R + self.N], axis=-1)
         delta = jax.nn.softplus(jax.vmap(self.dt_proj)(dt_in) if x.ndim == 2 else self.dt_proj(dt_in))
-        A = -jnp.exp(self.A_log)
-        dA = jnp.exp(delta[..., None] * A)
-        dBx = (delta * x)[..., None] * Bt[..., None, :]
-        return dA, dBx, Ct
+        return delta, Bt, Ct
+
+    def _ssm_step(self, h, xs):
+        "`(h_t, C_t h_t)` with `h_t = Abar_t h + Bbar_t x_t`, for the state h (E, N) and one step's xs = (x_t, Delta_t, B_t, C_t)."
+        x, delta, Bt, Ct = xs
+        h = jnp.exp(delta[:, None] * -jnp.exp(self.A_log)) * h + (delta * x)[:, None] * Bt
+        return h, h @ Ct
 
     def _parallel(self, u):
-        xz = jax.vmap(self.in_proj)(u)
-        x, z = jnp.split(xz, 2, axis=-1)
-        K = self.conv_weight.shape[1]
+        x, z = jnp.split(jax.vmap(self.in_proj)(u), 2, axis=-1)
+        K, L = self.conv_weight.shape[1], x.shape[0]
         xp = jnp.concatenate([jnp.zeros((K - 1, x.shape[1]), x.dtype), x])
-        L = x.shape[0]
-        x = sum(xp[k : k + L] * self.conv_weight[:, k] for k in range(K)) + self.conv_bias
-        x = jax.nn.silu(x)
-        dA, dBx, Ct = self._ssm_inputs(x)
-        h = linear_scan(dA, dBx)                                   # (L, E, N)
-        y = jnp.einsum("len,ln->le", h, Ct) + self.D_inner * x
-        y = y * jax.nn.silu(z)
+        x = jax.nn.silu(sum(xp[k : k + L] * self.conv_weight[:, k] for k in range(K)) + self.conv_bias)
+        # The recurrence in a scan holds one (E, N) state at a time, where the associative scan built (L, E, N) arrays
+        # at every level; checkpointing the step lets the backward pass store only the states and recompute Abar.
+        step = jax.checkpoint(lambda h, xs: self._ssm_step(h, xs))
+        _, y = jax.lax.scan(step, jnp.zeros(self.A_log.shape, x.dtype), (x, *self._selection(x)))
+        y = (y + self.D_inner * x) * jax.nn.silu(z)
         return jax.vmap(self.out_proj)(y) + self.D * u
 
     def init_state(self) -> tuple[Float[Array, "K1 E"], Float[Array, "E N"]]:
@@ -692,9 +693,8 @@ class Mamba(_SSMLayer):
         x, z = jnp.split(self.in_proj(u_t), 2)
         window = jnp.concatenate([buf, x[None]])                    # (K, E), oldest first
         x = jax.nn.silu(jnp.sum(window.T * self.conv_weight, axis=1) + self.conv_bias)
-        dA, dBx, Ct = self._ssm_inputs(x)
-        h = dA * h + dBx
-        y = (h @ Ct + self.D_inner * x) * jax.nn.silu(z)
+        h, y = self._ssm_step(h, (x, *self._selection(x)))
+        y = (y + self.D_inner * x) * jax.nn.silu(z)
         return (window[1:], h), self.out_proj(y) + self.D * u_t
 
 # %% ../nbs/04_ssm.ipynb #40385394
