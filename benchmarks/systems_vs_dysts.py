@@ -1,69 +1,151 @@
-"""Lorenz-63 trajectories: dysts' `make_trajectory` (one initial condition a call, scipy Radau)
-against dsrlab's batched, compiled diffrax solve of 256 initial conditions in one call.
+"""Lorenz-63 trajectories: dsrlab's compiled solve against dysts' `make_trajectory`, each in fresh processes.
 
-Both at dysts' default tolerances (rtol = atol = 1e-12, float64) and on dysts' default grid
-(`pts_per_period = 100`, so 1,000 points span 10 periods). Reports the cost per trajectory of
-each, their ratio (compilation included on dsrlab's side), and the largest difference
-between the two solutions from the same initial condition over the first period.
+Both at dysts' default tolerances, rtol = atol = 1e-12, float64, on dysts' grid (`pts_per_period = 100`:
+1,000 points span 10 of dysts' periods), from the same initial conditions (dysts' `ic` plus N(0, 1) noise).
+dsrlab: `get_system("lorenz63").trajectories(x0s, 1000, dt, rtol=1e-12, atol=1e-12)`, with its default solver
+at that tolerance (Dopri8's tableau at rtol < 1e-9), all initial conditions in one compiled, vmapped call.
+dysts: `make_trajectory` (scipy `solve_ivp`, right-hand side and Jacobian compiled by numba) with its default
+`method="Radau"` and with `method="DOP853"`, scipy's eighth-order explicit method, which scipy's `solve_ivp`
+documentation recommends "for solving with high precision (low values of rtol and atol)" (Radau is implicit:
+tens of seconds a trajectory here).
 
-    python benchmarks/systems_vs_dysts.py             # 1,000 and 10,000 points
-    python benchmarks/systems_vs_dysts.py --quick     # 1,000 points, 1 dysts run
+Rows: one trajectory of 1,000 points, and a batch of 256 (dsrlab in one batched call, compilation included
+on its side; dysts passes the initial conditions to `make_trajectory`, which loops over them). dysts' DOP853
+loop is timed once, after its first call in the same process, on `--dop853-loop` initial conditions (all 256
+in a full run; scaled to 256 otherwise); Radau's is the one-trajectory warm time x 256 (the loop would take
+hours); dysts' cold for the batch adds its first call's one-time cost (numba compiling the right-hand side).
+Each side runs in fresh processes (benchmarks/_timing.py): dsrlab with an empty and then a filled JAX
+compilation cache. After the table: the largest difference between the two solutions from the same initial
+condition over the first period.
+
+    .venv/bin/python benchmarks/systems_vs_dysts.py            # DOP853 loop over all 256 (a few minutes)
+    .venv/bin/python benchmarks/systems_vs_dysts.py --quick    # DOP853 loop over 16, scaled
 """
 import argparse
-import time
+import os
+import tempfile
 import warnings
+from importlib.metadata import version
 
 import numpy as np
 
+from _timing import Report, Times, best, fmt, time_dsrlab, time_peer
+
 warnings.filterwarnings("ignore", message=".*Numba.*")
-import jax
-import jax.numpy as jnp
-from dysts.flows import Lorenz
-
-from dsrlab.systems import get_system
-
 TOL = 1e-12
+N_POINTS = 1_000
 
 
-def dysts_run(n: int, x0: np.ndarray) -> tuple[np.ndarray, float]:
-    model = Lorenz()
-    t0 = time.perf_counter()
-    x = model.make_trajectory(n, init_cond=x0, rtol=TOL, atol=TOL)
-    return np.asarray(x), time.perf_counter() - t0
+# -- run in the children ----------------------------------------------------------------------------------------
+
+def setup_dsrlab(n, dt, x0s, out):
+    from dsrlab.systems import get_system
+    return dict(system=get_system("lorenz63"), n=n, dt=dt, x0s=np.asarray(x0s), out=out)
 
 
-def dsrlab_run(n: int, x0s: np.ndarray, dt: float) -> tuple[np.ndarray, float]:
-    system = get_system("lorenz63")
-    t0 = time.perf_counter()
-    x = system.trajectories(x0s, n, dt=dt, rtol=TOL, atol=TOL, dtype=jnp.float64)
-    x = np.asarray(jax.block_until_ready(x))
-    return x, time.perf_counter() - t0
+def _dsrlab(ctx, x0s):
+    import jax.numpy as jnp
+    x = ctx["system"].trajectories(x0s, ctx["n"], dt=ctx["dt"], rtol=TOL, atol=TOL, dtype=jnp.float64)
+    ctx["last"] = x
+    return x
 
+
+def dsrlab_one(ctx):
+    return _dsrlab(ctx, ctx["x0s"][:1])
+
+
+def dsrlab_batch(ctx):
+    return _dsrlab(ctx, ctx["x0s"])
+
+
+def setup_dysts(n, x0s, method, k, out):
+    from dysts.flows import Lorenz
+    return dict(model=Lorenz(), n=n, x0s=np.asarray(x0s), method=method, k=k, out=out)
+
+
+def _dysts(ctx, x0s):
+    x = ctx["model"].make_trajectory(ctx["n"], init_cond=x0s, method=ctx["method"], rtol=TOL, atol=TOL)
+    ctx["last"] = x
+    return x
+
+
+def dysts_one(ctx):
+    return _dysts(ctx, ctx["x0s"][0])
+
+
+def dysts_loop(ctx):
+    return _dysts(ctx, ctx["x0s"][:ctx["k"]])
+
+
+def finish(ctx):
+    "Save the first trajectory of the last call, for the comparison of the two solutions."
+    x = np.asarray(ctx["last"])
+    np.save(ctx["out"], x[0] if x.ndim == 3 else x)
+    return {}
+
+
+# -- the parent -------------------------------------------------------------------------------------------------
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="1,000 points only, one dysts run")
-    p.add_argument("--batch", type=int, default=256, help="initial conditions in dsrlab's call")
-    p.add_argument("--dysts-runs", type=int, default=3, help="dysts calls to average (one initial condition each)")
+    p.add_argument("--quick", action="store_true", help="dysts' DOP853 loop timed on 16 initial conditions, scaled")
+    p.add_argument("--batch", type=int, default=256, help="initial conditions in the batch")
+    p.add_argument("--dop853-loop", type=int, default=None, help="initial conditions dysts' DOP853 loop is timed "
+                   "on (default: all of the batch; 16 with --quick)")
     args = p.parse_args()
+    k = args.dop853_loop or (16 if args.quick else args.batch)
+    script = os.path.abspath(__file__)
 
+    from dysts.flows import Lorenz  # the grid and initial condition are dysts'
     ref = Lorenz()
-    rng = np.random.default_rng(0)
-    x0s = np.asarray(ref.ic) + rng.normal(scale=1.0, size=(args.batch, 3))
-    print(f"Lorenz-63, period {ref.period:.4f}, rtol = atol = {TOL:g}, float64, dysts' grid (100 points a period)")
-    print(f"{'points':>8} {'dysts s/traj':>13} {'dsrlab s/traj':>14} {'ratio':>9} {'max |diff|, 1st period':>24}")
-    for n in [1_000] if args.quick else [1_000, 10_000]:
-        # dysts' grid: np.linspace(0, period * n / pts_per_period, n)
-        dt = ref.period * n / (100 * (n - 1))
-        first_period = int(np.ceil(ref.period / dt)) + 1
-        runs = 1 if args.quick else (args.dysts_runs if n <= 1_000 else 1)
-        results = [dysts_run(n, x0s[i]) for i in range(runs)]
-        per_dysts = float(np.mean([s for _, s in results]))
-        xs, total = dsrlab_run(n, x0s, dt)
-        per_ours = total / args.batch
-        diff = float(np.max(np.abs(xs[0, :first_period] - results[0][0][:first_period])))
-        print(f"{n:>8} {per_dysts:>13.3f} {per_ours:>14.5f} {per_dysts / per_ours:>9.0f} {diff:>24.2e}"
-              f"   (dsrlab: {total:.1f} s for {args.batch}, compile included)")
+    dt = ref.period * N_POINTS / (100 * (N_POINTS - 1))  # dysts: np.linspace(0, period * n / pts_per_period, n)
+    x0s = (np.asarray(ref.ic) + np.random.default_rng(0).normal(scale=1.0, size=(args.batch, 3))).tolist()
+    tmp = tempfile.mkdtemp()
+    out = {w: os.path.join(tmp, f"{w}.npy") for w in ("dsrlab", "DOP853", "Radau")}
+
+    rep = Report(f"Lorenz-63 trajectories, {N_POINTS:,} points, rtol = atol = {TOL:g}, float64: dsrlab against dysts",
+                 versions=f"jax {version('jax')}, diffrax {version('diffrax')}; dysts {version('dysts')}, "
+                          f"scipy {version('scipy')}, numba {version('numba')}",
+                 settings=f"dysts' grid: dt = {dt:.6f} (100 points a period of {ref.period}); batch {args.batch}; "
+                          f"dysts' DOP853 loop timed on {k} initial conditions{'' if k == args.batch else ', scaled'}")
+    kw = dict(setup="setup_dsrlab", imports=["jax", "dsrlab.systems"], finish="finish",
+              kwargs=dict(n=N_POINTS, dt=dt, x0s=x0s, out=out["dsrlab"]))
+    ours_one = time_dsrlab(script, ["dsrlab_one"], repeats=3, **kw)["dsrlab_one"]
+    ours_batch = time_dsrlab(script, ["dsrlab_batch"], repeats=2, **kw)["dsrlab_batch"]
+
+    peer = {}
+    for method in ("DOP853", "Radau"):
+        calls = ["dysts_one", "dysts_loop"] if method == "DOP853" else ["dysts_one"]
+        res = time_peer(script, calls, setup="setup_dysts", imports=["dysts.flows"], finish="finish",
+                        repeats={"dysts_one": 1 if method == "Radau" else 3, "dysts_loop": 0},
+                        kwargs=dict(n=N_POINTS, x0s=x0s, method=method, k=k, out=out[method]))
+        one = best(res["dysts_one"])
+        # the loop runs once, after the first call in the same process (so warm); its cold adds the first call's
+        # one-time cost (numba)
+        loop = (best(res["dysts_loop"]).cold * args.batch / k) if method == "DOP853" else one.warm * args.batch
+        how = f"timed on {k}, scaled" if method == "DOP853" else f"the one-trajectory time x {args.batch}"
+        peer[method] = (one, Times(one.cold - one.warm + loop, loop, import_s=one.import_s, label=how))
+
+    rep.row("1 trajectory vs dysts DOP853", ours_one, peer["DOP853"][0], note="dsrlab: a compiled adaptive loop "
+            "with Dopri8's tableau (its default at rtol < 1e-9); dysts: scipy's DOP853 stepping in Python, numba "
+            "right-hand side")
+    rep.row("1 trajectory vs dysts Radau (its default)", ours_one, peer["Radau"][0],
+            note="Radau is implicit (Newton iterations with the Jacobian every step): far slower at 1e-12")
+    rep.row(f"{args.batch} trajectories vs dysts DOP853 loop", ours_batch, peer["DOP853"][1],
+            note=f"dsrlab: one vmapped call for all {args.batch} (every trajectory steps in lockstep to the "
+                 "slowest's step count); dysts: one solve_ivp per initial condition")
+    rep.row(f"{args.batch} trajectories vs dysts Radau loop", ours_batch, peer["Radau"][1],
+            note="dysts' cold here: its first call's one-time cost (numba) plus the loop")
+    rep.text()
+    per = lambda t: fmt(t.warm / args.batch)
+    rep.text(f"per trajectory, warm: dsrlab {per(ours_batch)} in the batch, {fmt(ours_one.warm)} alone; "
+             f"dysts DOP853 {per(peer['DOP853'][1])}, Radau {per(peer['Radau'][1])}")
+    first_period = int(np.ceil(ref.period / dt)) + 1
+    ours_x = np.load(out["dsrlab"])
+    for method in ("DOP853", "Radau"):
+        d = np.abs(ours_x[:first_period] - np.load(out[method])[:first_period]).max()
+        rep.text(f"largest |dsrlab - dysts {method}| over the first period, same initial condition: {d:.2e}")
+    rep.close()
 
 
 if __name__ == "__main__":
