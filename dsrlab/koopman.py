@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import abc
 import dataclasses
-import functools
 import itertools
 import math
 import warnings
@@ -20,6 +19,7 @@ import numpy as np
 import scipy.linalg
 import scipy.special
 from jaxtyping import Array, Complex, Float, Inexact, Int, PRNGKeyArray
+from scipy.linalg import blas, lapack
 
 from .core import (InputError, NotFittedError, Reconstructor, as_array, as_batch, as_trajectory, check_int,
                          check_positive, delay_embed, fitted, require_key, x64)
@@ -640,54 +640,80 @@ def _as_grid(grid) -> tuple[np.ndarray, tuple]:
 
 @jax.jit
 def _sigma_min_svd(C, z):
+    "`sigma_min(C - z E)` at each point, by batched SVDs of the 2N x N pencil."
     N = C.shape[1]
     E = jnp.eye(C.shape[0], N, dtype=jnp.complex128)
     return jax.lax.map(lambda zz: jnp.linalg.svd(C - zz * E, compute_uv=False)[-1], z, batch_size=64)
 
+# %% ../nbs/05_koopman.ipynb #3992f7ad
+def _lanczos_largest(
+    L: np.ndarray,       # lower triangular Cholesky factor (Fortran order) of a Hermitian positive definite B = L L^*
+    v: np.ndarray,       # start vector, complex
+    shift: float,        # sigma, for the stopping rule: the quantity wanted is sigma + 1/theta
+    tol: float,          # relative accuracy wanted for sigma + 1/theta
+    max_steps: int = 40,
+) -> tuple[float, np.ndarray]:
+    "Largest eigenvalue `theta` of `B^{-1}` and its Ritz vector, by Lanczos from `v`; `nan` if not converged in `max_steps`."
+    V, alpha, beta = [v / blas.dznrm2(v)], [], []
+    for j in range(max_steps):
+        w = blas.ztrsv(L, blas.ztrsv(L, V[j], lower=1), lower=1, trans=2)     # B^{-1} v: two triangular solves
+        alpha.append(blas.zdotc(V[j], w).real)
+        w = blas.zaxpy(V[j], w, a=-alpha[j])
+        if j:
+            w = blas.zaxpy(V[j - 1], w, a=-beta[j - 1])
+        beta.append(blas.dznrm2(w))
+        if j == 0 and beta[0] == 0:                                           # v is an eigenvector
+            return alpha[0], V[0]
+        V.append(blas.zdscal(1.0 / beta[j], w))
+        if j:
+            theta, s, _ = lapack.dstev(np.array(alpha), np.array(beta[:-1]), compute_v=1)
+            residual = beta[j] * abs(s[-1, -1])                               # of the Ritz pair (theta[-1], V s[:, -1])
+            if residual ** 2 <= tol * theta[-1] * (1 + shift * theta[-1]) * (theta[-1] - theta[-2]):
+                return theta[-1], np.array(V[:-1]).T @ s[:, -1]
+    return np.nan, V[0]
 
-def _lanczos_largest(apply, v0, k: int):
-    "Largest eigenvalue of a Hermitian positive definite operator by `k` Lanczos steps, full reorthogonalisation."
-    n = v0.shape[0]
-    V = jnp.zeros((n, k + 1), v0.dtype).at[:, 0].set(v0 / jnp.linalg.norm(v0))
-    alpha, beta = jnp.zeros(k), jnp.zeros(k)
+# %% ../nbs/05_koopman.ipynb #45418d52
+def _tau_cholesky_lanczos(
+    C: np.ndarray,           # the 2N x N whitened pencil of a fitted model
+    z: np.ndarray,           # points, complex, in an order where neighbours follow each other
+    tol: float = 1e-10,      # relative accuracy of tau^2
+    factor: float = 0.98,    # the shift is this fraction of the extrapolated tau^2 (refactorised below it if that fails)
+) -> np.ndarray:
+    "`tau_N` at the points `z`, one shifted Cholesky factorisation and a few Lanczos steps each; `nan` where that failed."
+    N = C.shape[1]
+    C1 = C[:N]
+    P = np.asfortranarray(C.conj().T @ C, dtype=np.complex128)
+    A = np.asfortranarray(C1 + C1.conj().T, dtype=np.complex128)          # H(x + iy) = P - x A + y K + |z|^2 I
+    K = np.asfortranarray(1j * (C1 - C1.conj().T), dtype=np.complex128)
+    diagonal = np.arange(N) * (N + 1)
+    noise = np.random.default_rng(0).standard_normal(N) * (0.01 / np.sqrt(N)) + 0j   # keeps every direction in the start
+    tau, x = np.full(z.size, np.nan), noise
+    z1 = z2 = np.inf
+    t1 = t2 = 0.0                                                          # the last two points and their tau
+    for i, zi in enumerate(z):
+        safe = max(t1 * (1 - 1e-6) - abs(zi - z1), 0.0) ** 2               # tau is 1-Lipschitz in z: sigma <= tau(zi)^2
+        shifts = [safe]
+        if abs((zi - z1) - (z1 - z2)) <= 1e-9 * abs(zi - z1):               # equal steps: extrapolate tau linearly
+            shifts.insert(0, max(safe, factor * max(2 * t1 - t2, 0.0) ** 2))
+        for sigma in shifts:
+            H = blas.zaxpy(K, blas.zaxpy(A, P.copy(order="F"), a=-zi.real), a=zi.imag)
+            H.ravel(order="F")[diagonal] += abs(zi) ** 2 - sigma
+            L, info = lapack.zpotrf(H, lower=1, overwrite_a=1, clean=0)
+            if info == 0:
+                break
+        theta, ritz = _lanczos_largest(L, x + noise, sigma, tol) if info == 0 else (np.nan, None)
+        if np.isfinite(theta):
+            tau[i] = math.sqrt(sigma + 1.0 / theta)
+            x = ritz / np.linalg.norm(ritz)
+        z2, t2, z1, t1 = z1, t1, zi, (tau[i] if np.isfinite(theta) else 0.0)
+    return tau
 
-    def body(j, carry):
-        V, alpha, beta = carry
-        v = V[:, j]
-        w = apply(v)
-        a = jnp.real(jnp.vdot(v, w))
-        w = w - V @ (V.conj().T @ w)
-        w = w - V @ (V.conj().T @ w)          # twice is enough (Kahan-Parlett)
-        b = jnp.linalg.norm(w)
-        V = V.at[:, j + 1].set(jnp.where(b > 1e-300, w / b, 0.0))
-        return V, alpha.at[j].set(a), beta.at[j].set(b)
-
-    V, alpha, beta = jax.lax.fori_loop(0, k, body, (V, alpha, beta))
-    T = jnp.diag(alpha) + jnp.diag(beta[:-1], 1) + jnp.diag(beta[:-1], -1)
-    return jnp.linalg.eigvalsh(T)[-1]
-
-
-@functools.partial(jax.jit, static_argnames=("k", "batch_size"))
-def _sigma_min_lanczos(C1, P, v0, z, k: int, batch_size: int):
-    N = C1.shape[0]
-    C1h, eye = C1.conj().T, jnp.eye(N, dtype=jnp.complex128)
-
-    def one(zz):
-        H = P - zz * C1h - jnp.conj(zz) * C1 + jnp.abs(zz) ** 2 * eye
-        chol = jnp.linalg.cholesky(H)
-        apply = lambda v: jax.scipy.linalg.cho_solve((chol, True), v)
-        return jnp.sqrt(1.0 / _lanczos_largest(apply, v0, k))
-
-    return jax.lax.map(one, z, batch_size=batch_size)
-
-
+# %% ../nbs/05_koopman.ipynb #423428de
 @x64
 def pseudospectrum(
     model: _KoopmanModel,      # a fitted EDMD or ResDMD
     grid,                      # points z of the complex plane, complex array of any shape
-    method: str = "lanczos",   # "lanczos" (Cholesky + Lanczos, fast) or "svd" (exact singular values)
-    lanczos_steps: int = 24,   # Lanczos steps per point (capped at N)
-    batch_size: int = 16,      # points per vectorised chunk (memory: batch_size N^2 complex numbers)
+    method: str = "lanczos",   # "lanczos" (shifted Cholesky + Lanczos, fast on a CPU) or "svd" (batched exact singular values)
 ) -> Float[Array, "..."]:
     "`tau_N(z)`, the smallest relative residual in the dictionary's span at each grid point; same shape as `grid`."
     if not isinstance(model, _KoopmanModel):
@@ -696,22 +722,22 @@ def pseudospectrum(
     if method not in ("lanczos", "svd"):
         raise InputError(f"method must be 'lanczos' or 'svd'; got {method!r}.")
     z, shape = _as_grid(grid)
-    real = not jnp.iscomplexobj(model.C)
-    if real:    # a real pencil has tau(conj z) = tau(z): compute each conjugate pair once
-        z, back = np.unique(np.where(z.imag < 0, z.conj(), z), return_inverse=True)
-    C = model.C.astype(jnp.complex128)
+    C = np.asarray(model.C)
+    back = None
+    if not np.iscomplexobj(C):  # a real pencil has tau(conj z) = tau(z): compute each conjugate pair once
+        folded = np.where(z.imag < 0, z.conj(), z)
+        _, first, back = np.unique(np.round(folded, 13), return_index=True, return_inverse=True)
+        order = np.argsort(first)                  # keep the grid's own order, where neighbours follow each other
+        z, back = folded[first[order]], np.argsort(order)[back]
     if method == "svd":
-        tau = np.asarray(_sigma_min_svd(C, jnp.asarray(z)))
+        tau = np.asarray(_sigma_min_svd(jnp.asarray(C, jnp.complex128), jnp.asarray(z)))
     else:
-        N = C.shape[1]
-        C1, P = C[:N], C.conj().T @ C
-        v0 = jax.random.normal(jax.random.key(0), (N,), jnp.float64).astype(jnp.complex128)  # generic start, same every call
-        k = min(check_int(lanczos_steps, "lanczos_steps"), N)
-        tau = np.array(_sigma_min_lanczos(C1, P, v0, jnp.asarray(z), k, check_int(batch_size, "batch_size")))
-        bad = ~np.isfinite(tau)
-        if bad.any():
-            tau[bad] = np.asarray(_sigma_min_svd(C, jnp.asarray(z[bad])))
-    return jnp.asarray((tau[back] if real else tau).reshape(shape))
+        tau = _tau_cholesky_lanczos(C, z)
+        norm_H = (scipy.linalg.svdvals(C, check_finite=False)[0] + np.abs(z)) ** 2
+        redo = ~(tau ** 2 >= 1e-6 * norm_H)        # not converged, or so small that forming H(z) cost digits
+        if redo.any():
+            tau[redo] = np.asarray(_sigma_min_svd(jnp.asarray(C, jnp.complex128), jnp.asarray(z[redo])))
+    return jnp.asarray((tau if back is None else tau[back]).reshape(shape))
 
 
 @x64
