@@ -1890,8 +1890,8 @@ def rk_solve(
             return (jnp.where(ok[:, None], x_new, x), jnp.where(landed, t_next, jnp.where(ok, t + h_try, t)),
                     jnp.where(live, h_next, h), n + live)
 
-        done = lambda c: ~jnp.any((c[1] < t_next) & (c[3] < max_steps))
-        x, t, h, n = lax.while_loop(lambda c: ~done(c), attempt, carry)
+        running = lambda c: jnp.any((c[1] < t_next) & (c[3] < max_steps))
+        x, t, h, n = lax.while_loop(running, attempt, carry)
         return (x, t, h, n), jnp.where((t < t_next)[:, None], jnp.nan, x)
 
     B = x.shape[0]
@@ -1929,7 +1929,7 @@ def _solve_sde(fn, params, x0s, ts, dt0, sigma, key, max_steps):
 
 
 class Flow(System):
-    "A continuous-time system dx/dt = f(x; params), integrated with diffrax."
+    "A continuous-time system dx/dt = f(x; params), integrated by `rk_solve` (or by diffrax, given one of its solvers)."
 
     def rhs(self, t, x: Float[Array, " D"], args=None) -> Float[Array, " D"]:
         "The vector field at state `x` (autonomous: `t` and `args` are unused)."
