@@ -991,8 +991,8 @@ def lyapunov_from_data(
             r = float(np.nanmedian(np.asarray(_neighbour_radius(xs, ref, theiler, horizon, k))))
         else:
             r = check_positive(radius, "radius")
-    sums = _divergence_sums(xs, ref, theiler, r, horizon, _span(horizon), k)
-    log_sum, count, far_sum, far_count = np.asarray(sums[0])[:horizon + 1], np.asarray(sums[1])[:horizon + 1], *map(np.asarray, sums[2:])
+    log_sum, count, far_sum, far_count = map(np.asarray, _divergence_sums(xs, ref, theiler, r, horizon, _span(horizon), k))
+    log_sum, count = log_sum[:horizon + 1], count[:horizon + 1]   # the steps past the horizon are empty
     if count[0] == 0:
         raise InputError(f"x must have distinct states more than theiler={theiler} steps apart; none were found.")
     with np.errstate(invalid="ignore", divide="ignore"):
