@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import abc
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -16,6 +17,7 @@ import math
 import numbers
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Callable, ClassVar
 
@@ -27,10 +29,11 @@ from jaxtyping import Array, Float, Int, PRNGKeyArray
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['InputError', 'x64', 'compilation_cache', 'check_positive', 'check_int', 'as_array', 'as_trajectory', 'as_batch',
+__all__ = ['InputError', 'warn', 'warnings_above_bars', 'x64', 'compilation_cache', 'check_real', 'check_positive', 'check_int',
+           'check_option', 'check_key', 'require_key', 'fitted', 'as_array', 'as_trajectory', 'as_batch',
            'check_time_grid', 'Standardizer', 'standardize', 'delay_embed', 'train_test_split', 'sample_subsequences',
-           'as_trajectories', 'check_dt', 'check_key', 'require_key', 'fitted', 'NotFittedError', 'Reconstructor',
-           'load', 'Windows', 'NonFiniteLossError', 'train_loop']
+           'as_trajectories', 'check_dt', 'NotFittedError', 'DivergedError', 'check_generated', 'Reconstructor', 'load',
+           'Windows', 'NonFiniteLossError', 'fingerprint', 'train_loop']
 
 # %% ../nbs/00_core.ipynb #4091abdf
 class InputError(ValueError):
@@ -46,6 +49,48 @@ def _describe(x) -> str:
     if hasattr(x, "shape") and hasattr(x, "dtype"):
         return f"an array of shape {tuple(x.shape)} and dtype {x.dtype}"
     return f"{type(x).__name__} {x!r}"[:120]
+
+# %% ../nbs/00_core.ipynb #00cbc069
+def _origin(module: str) -> str:
+    "The folder (for a package) or file (for a module) that `module` is imported from, or '' if it is not installed."
+    import importlib.util
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        return ""
+    return str(Path(spec.origin).parent) + os.sep if spec.submodule_search_locations else spec.origin
+
+
+_INTERNAL = tuple(p for p in map(_origin, ("dsrlab", "jax", "jaxlib", "equinox", "optax", "diffrax", "lineax",
+                                           "contextlib", "functools", "warnings")) if p)
+
+
+def warn(
+    message: str,                 # what happened and what to do about it
+    category: type = UserWarning, # the warning class
+) -> None:
+    "Issues a warning attributed to the user's line: the nearest caller outside dsrlab, JAX and Equinox."
+    frame, level = sys._getframe(1), 2
+    while frame is not None and frame.f_code.co_filename.startswith(_INTERNAL):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
+
+
+@contextlib.contextmanager
+def warnings_above_bars():
+    "While open, warnings shown by Python's default handler are written with `tqdm.write`, above progress bars."
+    default = warnings.showwarning is warnings._showwarning_orig and \
+        warnings._showwarnmsg_impl.__name__ == "_showwarnmsg_impl"     # no catch_warnings(record=True) is listening
+    if not default:
+        yield
+        return
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        tqdm.write(warnings.formatwarning(message, category, filename, lineno, line).rstrip("\n"), file=sys.stderr)
+    warnings.showwarning = show
+    try:
+        yield
+    finally:
+        warnings.showwarning = warnings._showwarning_orig
 
 # %% ../nbs/00_core.ipynb #a3175936
 def x64(fn=None):
@@ -93,15 +138,38 @@ def compilation_cache() -> Path | None:
 compilation_cache()
 
 # %% ../nbs/00_core.ipynb #6a490eea
+def _number(value, name: str, kind: str):
+    "`value` as a Python number if it is one (or a 0-d NumPy / JAX array of one), else an `InputError`."
+    if isinstance(value, jax.core.Tracer):
+        _fail(name, f"{kind} known before compilation (a Python number, not a traced value)", "a traced value")
+    if isinstance(value, (np.ndarray, jax.Array, np.generic)) and np.ndim(value) == 0:
+        value = np.asarray(value).item()
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        _fail(name, kind, _describe(value))
+    return value
+
+
+def check_real(
+    value,                  # the number to check
+    name: str,              # the argument's name, for the error message
+    minimum: float | None = None,  # smallest allowed value (inclusive), None: no bound
+    maximum: float | None = None,  # largest allowed value (inclusive), None: no bound
+) -> float:
+    "`value` as a finite float within [`minimum`, `maximum`], or an `InputError`."
+    v = float(_number(value, name, "a real number"))
+    bounds = " and ".join(b for b in (minimum is not None and f">= {minimum:g}", maximum is not None and f"<= {maximum:g}") if b)
+    if not math.isfinite(v) or (minimum is not None and v < minimum) or (maximum is not None and v > maximum):
+        _fail(name, f"a finite number{' ' + bounds if bounds else ''}", v)
+    return v
+
+
 def check_positive(
     value,               # the number to check
     name: str,           # the argument's name, for the error message
     allow_zero: bool = False,  # accept 0?
 ) -> float:
     "`value` as a finite positive float, or an `InputError`."
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.ndarray, jax.Array)) or np.ndim(value) != 0:
-        _fail(name, "a real number", _describe(value))
-    v = float(value)
+    v = float(_number(value, name, "a real number"))
     if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
         _fail(name, ">= 0" if allow_zero else "> 0", v)
     return v
@@ -111,13 +179,55 @@ def check_int(
     value,            # the integer to check
     name: str,        # the argument's name, for the error message
     minimum: int = 1, # smallest allowed value
+    maximum: int | None = None,  # largest allowed value, None: no bound
 ) -> int:
-    "`value` as a Python int >= `minimum`, or an `InputError`."
-    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
-        _fail(name, f"an integer >= {minimum}", _describe(value))
-    if value < minimum:
-        _fail(name, f"an integer >= {minimum}", value)
-    return int(value)
+    "`value` as a Python int in [`minimum`, `maximum`], or an `InputError`."
+    allowed = f"an integer >= {minimum}" + (f" and <= {maximum}" if maximum is not None else "")
+    v = _number(value, name, allowed)
+    if not isinstance(v, numbers.Integral):
+        _fail(name, allowed, _describe(value))
+    if v < minimum or (maximum is not None and v > maximum):
+        _fail(name, allowed, v)
+    return int(v)
+
+# %% ../nbs/00_core.ipynb #e28892c5
+def check_option(
+    value,              # the name the user gave
+    name: str,          # the argument's name, for the error message
+    options,            # the allowed names (any iterable of strings)
+) -> str:
+    "`value` if it is one of `options`, else an `InputError` that suggests the closest ones."
+    import difflib
+    options = list(options)
+    if isinstance(value, str) and value in options:
+        return value
+    close = difflib.get_close_matches(str(value), options, n=3, cutoff=0.5) if isinstance(value, str) else []
+    hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+    raise InputError(f"{name} must be one of {', '.join(map(repr, options))}; got {_describe(value)}.{hint}")
+
+# %% ../nbs/00_core.ipynb #aa22764a
+def check_key(
+    key,     # a JAX random key
+) -> None:
+    "Nothing if `key` is a JAX PRNG key (new-style `jax.random.key` or a legacy uint32 pair), else an `InputError`."
+    if isinstance(key, jax.Array) and (jnp.issubdtype(key.dtype, jax.dtypes.prng_key) and key.ndim == 0
+                                       or key.dtype == jnp.uint32 and key.shape == (2,)):
+        return
+    _fail("key", "a JAX random key (jax.random.key(seed))", _describe(key))
+
+
+def require_key(key, who: str) -> PRNGKeyArray:
+    "`key`, or an `InputError` saying that `who` is random and needs one."
+    if key is None:
+        raise InputError(f"{who} is random: pass key=jax.random.key(seed) (any integer seed) to make it reproducible.")
+    check_key(key)
+    return key
+
+
+def fitted(**kwargs):
+    "A field that `fit` sets (None before): not a hyperparameter, saved as arrays, not as JSON."
+    return eqx.field(default=None, metadata={"fitted": True}, **kwargs)
+
 
 # %% ../nbs/00_core.ipynb #978dd9f2
 def _checked(x, name: str, ndims: tuple, dim: int | None, min_length: int, dtype, finite: bool = True):
@@ -131,14 +241,16 @@ def _checked(x, name: str, ndims: tuple, dim: int | None, min_length: int, dtype
             _fail(name, "an array of numbers", _describe(x))
         if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
             _fail(name, "an array of real numbers", _describe(x))
-        if np.iscomplexobj(arr) and dtype is not None and not jnp.issubdtype(dtype, jnp.complexfloating):
-            _fail(name, "real-valued", "a complex array")
+        if np.iscomplexobj(arr) and not (dtype is not None and jnp.issubdtype(dtype, jnp.complexfloating)):
+            _fail(name, "real-valued", "a complex array")   # a method that supports complex data asks for a complex dtype
     shape_hint = {1: "(T,)", 2: "(T, D)", 3: "(B, T, D)"}
     if arr.ndim not in ndims:
         expected = " or ".join(f"{n}-D {shape_hint.get(n, '')}".strip() for n in ndims)
         _fail(name, expected, f"an array of shape {tuple(arr.shape)}")
     if dim is not None and arr.ndim >= 1 and arr.shape[-1] != dim:
         _fail(name, f"of last-axis size {dim} (the state dimension)", f"shape {tuple(arr.shape)}")
+    if 0 in arr.shape:
+        _fail(name, "non-empty", f"an array of shape {tuple(arr.shape)}")
     length = arr.shape[0] if arr.ndim == 1 else (arr.shape[-2] if arr.ndim >= 2 else 1)
     if length < min_length:
         _fail(name, f"at least {min_length} time steps long", f"{length} (shape {tuple(arr.shape)})")
@@ -169,7 +281,11 @@ def as_array(
 ) -> Array:
     "`x` as a JAX array after checking its shape and that its values are finite, or an `InputError`."
     ndims = (ndim,) if isinstance(ndim, int) else tuple(ndim)
-    return _to_jax(_checked(x, name, ndims, dim, min_length, dtype, finite), dtype)
+    arr = _checked(x, name, ndims, dim, min_length, dtype, finite)
+    if isinstance(x, jax.Array) and not isinstance(x, jax.core.Tracer) and (
+            x.dtype == dtype or dtype is None and jnp.issubdtype(x.dtype, jnp.inexact)):
+        return x                   # already what was asked for: no copy, and float64 stays float64 outside x64()
+    return _to_jax(arr, dtype)
 
 # %% ../nbs/00_core.ipynb #040f898b
 def as_trajectory(
@@ -230,16 +346,23 @@ class Standardizer(eqx.Module):
     def fit(cls, x) -> "Standardizer":  # a trajectory (T, D) or batch (B, T, D)
         "Statistics of `x`, pooled over all axes but the last."
         arr = as_array(x, "x", ndim=(2, 3), min_length=2, dtype=None)
-        flat = arr.reshape(-1, arr.shape[-1])
-        std = jnp.std(flat, axis=0)
-        return cls(jnp.mean(flat, axis=0), jnp.where(std > 0, std, 1.0))
+        if isinstance(arr, jax.core.Tracer):
+            flat = arr.reshape(-1, arr.shape[-1])
+            mean, std = jnp.mean(flat, axis=0), jnp.std(flat, axis=0)
+        else:                      # on the host in float64: the variance of data near 1e30 overflows float32
+            flat = np.asarray(arr, np.float64).reshape(-1, arr.shape[-1])
+            mean, std = flat.mean(0), flat.std(0)
+            mean, std = jnp.asarray(mean, arr.dtype), jnp.asarray(std, arr.dtype)
+        return cls(mean, jnp.where(std > 0, std, 1.0))
 
     def transform(self, x: Float[Array, "... D"]) -> Float[Array, "... D"]:
         "`x` standardised with the stored statistics."
+        x = as_array(x, "x", ndim=(1, 2, 3), dim=self.mean.shape[-1], dtype=None)
         return (x - self.mean) / self.std
 
     def inverse(self, z: Float[Array, "... D"]) -> Float[Array, "... D"]:
         "`z` mapped back to the original units."
+        z = as_array(z, "z", ndim=(1, 2, 3), dim=self.mean.shape[-1], dtype=None)
         return z * self.std + self.mean
 
 
@@ -300,6 +423,7 @@ def sample_subsequences(
 ) -> Float[Array, "batch_size length D"]:
     "`batch_size` windows of `length` consecutive steps, at random trajectories and start times."
     length, batch_size = check_int(length, "length"), check_int(batch_size, "batch_size")
+    check_key(key)
     data = as_batch(data, "data", min_length=length, dtype=None)
     return _sample_windows(data, length, batch_size, key)
 
@@ -339,33 +463,34 @@ def check_dt(
         _fail(name, "a positive number (or None for a map)", _describe(dt))
     return check_positive(dt, name)
 
-# %% ../nbs/00_core.ipynb #aa22764a
-def check_key(
-    key,     # a JAX random key
-) -> None:
-    "Nothing if `key` is a JAX PRNG key (new-style `jax.random.key` or a legacy uint32 pair), else an `InputError`."
-    if isinstance(key, jax.Array) and (jnp.issubdtype(key.dtype, jax.dtypes.prng_key) and key.ndim == 0
-                                       or key.dtype == jnp.uint32 and key.shape == (2,)):
-        return
-    _fail("key", "a JAX random key (jax.random.key(seed))", _describe(key))
-
-
-def require_key(key, who: str) -> PRNGKeyArray:
-    "`key`, or an `InputError` saying that `who` is random and needs one."
-    if key is None:
-        raise InputError(f"{who} is random: pass key=jax.random.key(seed) (any integer seed) to make it reproducible.")
-    check_key(key)
-    return key
-
-
-def fitted(**kwargs):
-    "A field that `fit` sets (None before): not a hyperparameter, saved as arrays, not as JSON."
-    return eqx.field(default=None, metadata={"fitted": True}, **kwargs)
-
-
 # %% ../nbs/00_core.ipynb #aec42d13
 class NotFittedError(InputError):
     "A method was asked to generate before it was fitted."
+
+
+class DivergedError(FloatingPointError):
+    "A generated trajectory left the finite numbers: `.step` is its first non-finite row, `.trajectory` the raw output."
+    def __init__(self, message: str, step: int, trajectory):
+        super().__init__(message)
+        self.step, self.trajectory = step, trajectory
+
+
+def check_generated(
+    x,                        # a generated trajectory (n_steps, D), or a batch of them
+    who: str,                 # what generated it, for the message
+    nonfinite: str = "raise", # "raise": a `DivergedError` if any value is NaN or inf; "keep": return it as it is
+):
+    "`x` if every value is finite (or `nonfinite='keep'`), else a `DivergedError` naming the first bad step."
+    if check_option(nonfinite, "nonfinite", ("raise", "keep")) == "keep" or isinstance(x, jax.core.Tracer):
+        return x
+    if not (hasattr(x, "shape") and hasattr(x, "dtype") and jnp.issubdtype(x.dtype, jnp.number)) or 0 in x.shape:
+        _fail("x", "a non-empty array of numbers (the generated trajectory)", _describe(x))
+    ok = np.isfinite(np.asarray(x)).reshape(*np.shape(x)[:1], -1).all(-1) if np.ndim(x) else np.isfinite(np.asarray(x))
+    if not np.all(ok):
+        first = int(np.argmin(ok))
+        raise DivergedError(f"{who} diverged: the generated trajectory is not finite from step {first} of {len(ok)}. "
+                            f"Pass nonfinite='keep' to get it as it is.", first, x)
+    return x
 
 
 class Reconstructor(eqx.Module):
@@ -400,15 +525,17 @@ class Reconstructor(eqx.Module):
         n_steps: int,              # number of new states
         *,
         key: PRNGKeyArray | None = None,  # randomness of a stochastic model; deterministic models ignore it
+        nonfinite: str = "raise",  # a forecast that leaves the finite numbers: "raise" a `DivergedError`, or "keep" it
     ) -> Float[Array, "n_steps D"]:
         "The `n_steps` states after `context`: row 0 follows `context[-1]`."
         if not self.is_fitted:
             raise NotFittedError(f"{type(self).__name__} is not fitted: call .fit(data, dt, key=...) first; it returns the fitted model.")
         context = as_trajectory(context, "context", dim=self.dim, min_length=max(1, self.context_length))
         n_steps = check_int(n_steps, "n_steps")
+        check_option(nonfinite, "nonfinite", ("raise", "keep"))
         if key is not None:
             check_key(key)
-        return self._generate(context, n_steps, key)
+        return check_generated(self._generate(context, n_steps, key), f"{type(self).__name__}.generate", nonfinite)
 
     def step_map(
         self,
@@ -615,6 +742,7 @@ class Windows(eqx.Module):
     length: int = eqx.field(static=True)  # window length in time steps
 
     def __init__(self, trajectories: list, length: int):
+        length = check_int(length, "length")
         lengths = [int(t.shape[0]) for t in trajectories]
         if max(lengths) < length:
             _fail("the trajectories", f"at least {length} steps long (the window length)", f"lengths {lengths}")
@@ -642,25 +770,66 @@ def _run_steps(step, state, keys):
     return jax.lax.scan(lambda s, k: step(s, k), state, keys)
 
 # %% ../nbs/00_core.ipynb #7d7a9191
+_CHECKPOINT = b"dsrlab-checkpoint\n"
+
+
+def fingerprint(
+    tree,   # any pytree: data, a model, a training state
+) -> str:
+    "A SHA-256 hex digest of the shapes, dtypes and values of the array leaves of `tree` (its structure included)."
+    h = hashlib.sha256(str(jax.tree_util.tree_structure(eqx.filter(tree, eqx.is_array))).encode())
+    for leaf in jax.tree_util.tree_leaves(eqx.filter(tree, eqx.is_array)):
+        a = np.asarray(jax.random.key_data(leaf) if jnp.issubdtype(leaf.dtype, jax.dtypes.prng_key) else leaf)
+        h.update(f"{a.shape}{a.dtype}".encode()); h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()
+
+
+def _check_writable(path: Path, what: str) -> Path:
+    "`path` if a file can be written there (its folder exists and is writable), else an `InputError` before any work."
+    path = Path(path)
+    if path.is_dir():
+        _fail(what, "a file path, not a folder", str(path))
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        _fail(what, "in a folder that exists", f"{str(path)!r} (no folder {str(folder)!r}; create it first)")
+    if not os.access(folder, os.W_OK):
+        _fail(what, "in a folder you can write to", str(path))
+    return path
+
+
 def _checkpointer(path, settings: dict):
-    "save(state) and load(like) for a checkpoint file, guarded by the run's settings."
-    fingerprint = json.dumps(settings, sort_keys=True, default=str)
+    "save(payload) and load(like) for one checkpoint file: header (settings, checksum) and arrays, written atomically."
+    path = _check_writable(path, "checkpoint")
 
     def save(payload):
-        eqx.tree_serialise_leaves(path + ".tmp", payload)
-        with open(path + ".json.tmp", "w") as f:
-            f.write(fingerprint)
-        os.replace(path + ".tmp", path); os.replace(path + ".json.tmp", path + ".json")
+        buffer = io.BytesIO()
+        eqx.tree_serialise_leaves(buffer, payload)
+        arrays = buffer.getvalue()
+        header = json.dumps({"settings": settings, "sha256": hashlib.sha256(arrays).hexdigest()},
+                            sort_keys=True, default=str).encode()
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(_CHECKPOINT + len(header).to_bytes(8, "little") + header + arrays)
+        os.replace(tmp, path)        # the file under `path` is always a whole checkpoint, state and step together
 
     def load(like):
+        raw = path.read_bytes()
+        start = len(_CHECKPOINT) + 8
+        n = int.from_bytes(raw[len(_CHECKPOINT):start], "little") if raw.startswith(_CHECKPOINT) else -1
         try:
-            saved = Path(path + ".json").read_text()
-        except OSError:
-            saved = None
-        if saved != fingerprint:
-            raise InputError(f"checkpoint {path} was written by a run with other settings (or is incomplete); delete it "
-                             f"or train with the same settings.\n saved: {saved}\n now:   {fingerprint}")
-        return eqx.tree_deserialise_leaves(path, like)
+            header = json.loads(raw[start:start + n]) if n >= 0 else None
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            header = None
+        arrays = raw[start + n:]
+        if not isinstance(header, dict) or hashlib.sha256(arrays).hexdigest() != header.get("sha256"):
+            raise InputError(f"checkpoint {str(path)!r} is not a dsrlab checkpoint or is corrupted (its checksum does not "
+                             f"match); delete it to train from the start.")
+        now = json.loads(json.dumps(settings, sort_keys=True, default=str))
+        differ = sorted(k for k in set(now) | set(header["settings"]) if now.get(k) != header["settings"].get(k))
+        if differ:
+            raise InputError(f"checkpoint {str(path)!r} was written by a run with other {', '.join(differ)}; delete it "
+                             f"or train with the same ones." + "".join(
+                                 f"\n {k}: saved {header['settings'].get(k)!r:.80}, now {now.get(k)!r:.80}" for k in differ))
+        return eqx.tree_deserialise_leaves(io.BytesIO(arrays), like)
     return save, load
 
 
@@ -675,7 +844,8 @@ def train_loop(
     desc: str = "training",  # the bar's label
     checkpoint: str | None = None,  # file to resume from and to save to; None: no checkpoints
     checkpoint_every: int | None = None,  # steps between checkpoints (None: only on interrupt, at stop_at and at the end)
-    settings: dict | None = None,  # what a checkpoint must have been written with to be resumed (hyperparameters)
+    settings: dict | None = None,  # what a checkpoint must have been written with to be resumed (hyperparameters),
+                                   # besides what the loop checks itself: n_steps, key, initial state, the step's data
     callback: Callable | None = None,  # callback(step_done, state) -> state, on the host after each call
     stop_at: int | None = None,  # stop after this many steps, as if interrupted (the checkpoint resumes from there)
 ) -> tuple[object, dict]:
@@ -683,6 +853,8 @@ def train_loop(
     n_steps, spc = check_int(n_steps, "n_steps"), check_int(steps_per_call, "steps_per_call")
     end = n_steps if stop_at is None else min(n_steps, check_int(stop_at, "stop_at", 0))
     check_key(key)
+    if checkpoint is not None:
+        checkpoint = _check_writable(checkpoint, "checkpoint")   # before any work, not at the first save
     keys = lambda at, n: jax.random.split(jax.random.fold_in(key, at), n)   # the same keys on resume
     shapes = jax.eval_shape(lambda s: _run_steps(step, s, keys(0, 1))[1], state)
     history = {k: np.full((n_steps,) + v.shape[1:], np.nan, np.float32) for k, v in shapes.items()}
@@ -690,13 +862,18 @@ def train_loop(
         raise InputError(f"step must return a metrics dict with a 'loss' entry; got {sorted(history)}.")
     payload = {"state": state, "history": history, "done": np.zeros((), np.int64)}
     if checkpoint is not None:
-        save, restore = _checkpointer(str(checkpoint), {"n_steps": n_steps, **(settings or {})})
+        shapes = [f"{tuple(x.shape)} {x.dtype}" for x in jax.tree_util.tree_leaves(eqx.filter(state, eqx.is_array))]
+        save, restore = _checkpointer(checkpoint, {
+            "n_steps": n_steps, "key": fingerprint(key), "model": hashlib.sha256(str(shapes).encode()).hexdigest(),
+            "initial state": fingerprint(state), "data": fingerprint(step), **(settings or {})})
         if os.path.exists(checkpoint):
             payload = restore(payload)
     done = int(payload["done"])
     state, history = payload["state"], {k: np.asarray(v) for k, v in payload["history"].items()}
     bar = tqdm(total=n_steps, initial=done, desc=desc, disable=not progress, leave=False)
+    shown = warnings_above_bars() if progress else contextlib.nullcontext()
     try:
+        shown.__enter__()
         while done < end:
             n = min(spc, end - done)
             new_state, metrics = _run_steps(step, state, keys(done, n))
@@ -724,6 +901,7 @@ def train_loop(
             save({"state": state, "history": history, "done": np.asarray(done, np.int64)})
         raise
     finally:
+        shown.__exit__(None, None, None)
         bar.close()
     if checkpoint is not None:
         save({"state": state, "history": history, "done": np.asarray(done, np.int64)})
