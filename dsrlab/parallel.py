@@ -16,7 +16,7 @@ import optax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
 from jaxtyping import Array, Float, PRNGKeyArray
 
-from .core import InputError, check_int, train_loop
+from .core import InputError, _describe, _fail, as_array, check_int, check_key, check_positive, require_key, train_loop
 
 # %% auto #0
 __all__ = ['AXIS', 'ensemble_mesh', 'shard_ensemble', 'pad_ensemble', 'ensemble_map', 'train_ensemble', 'train_member']
@@ -41,6 +41,9 @@ def shard_ensemble(
     mesh: Mesh,  # from `ensemble_mesh`
 ):
     "`tree` with every array leaf's leading axis split over the mesh's devices."
+    n, E = _check_mesh(mesh).devices.size, _ensemble_size(tree, "tree")
+    if E % n:
+        _fail("tree", f"a leading (ensemble) size divisible by the mesh's {n} devices (pad_ensemble pads it)", E)
     sharding = NamedSharding(mesh, P(AXIS))
     return jax.tree_util.tree_map(lambda a: jax.device_put(a, sharding) if eqx.is_array(a) else a, tree)
 
@@ -50,10 +53,30 @@ def pad_ensemble(
     multiple: int,  # pad E up to a multiple of this
 ):
     "`(padded tree, E)`: the last member repeated until the ensemble size is a multiple of `multiple`."
-    sizes = {a.shape[0] for a in jax.tree_util.tree_leaves(tree) if eqx.is_array(a)}
+    return _pad(tree, check_int(multiple, "multiple"), "tree")
+
+
+def _check_mesh(mesh) -> Mesh:
+    if not isinstance(mesh, Mesh) or AXIS not in mesh.axis_names:
+        _fail("mesh", f"a device mesh with an {AXIS!r} axis (from ensemble_mesh)", _describe(mesh))
+    return mesh
+
+
+def _ensemble_size(tree, name: str) -> int:
+    "E, the leading size every array leaf of `tree` shares, or an `InputError` naming `name`."
+    leaves = [a for a in jax.tree_util.tree_leaves(tree) if eqx.is_array(a)]
+    if not leaves or any(a.ndim == 0 for a in leaves):
+        _fail(name, "arrays (or a pytree of them) with a leading ensemble axis", _describe(tree))
+    sizes = {a.shape[0] for a in leaves}
     if len(sizes) != 1:
-        raise InputError(f"every array leaf must have the same leading (ensemble) size; got sizes {sorted(sizes)}.")
-    E = sizes.pop()
+        raise InputError(f"every array leaf of {name} must have the same leading (ensemble) size; got sizes {sorted(sizes)}.")
+    if 0 in sizes:
+        _fail(name, "an ensemble of at least one member", "a leading size of 0")
+    return sizes.pop()
+
+
+def _pad(tree, multiple: int, name: str):
+    E = _ensemble_size(tree, name)
     extra = (-E) % multiple
     pad = lambda a: jnp.concatenate([a, jnp.repeat(a[-1:], extra, axis=0)]) if eqx.is_array(a) and extra else a
     return jax.tree_util.tree_map(pad, tree), E
@@ -65,9 +88,13 @@ def ensemble_map(
     mesh: Mesh | None = None,     # default: `ensemble_mesh()` over every device
 ):
     "`vmap(fn)` over the leading axis of `inputs`, each device computing its share of the members."
-    mesh = ensemble_mesh() if mesh is None else mesh
+    if not callable(fn):
+        _fail("fn", "a function of one member's inputs", _describe(fn))
+    if not inputs:
+        _fail("inputs", "at least one pytree with a leading ensemble axis", "none")
+    mesh = ensemble_mesh() if mesh is None else _check_mesh(mesh)
     n = mesh.devices.size
-    padded, E = pad_ensemble(inputs, n)
+    padded, E = _pad(inputs, n, "inputs")
     sharded = shard_ensemble(padded, mesh)
     out = _sharded_vmap(fn, mesh)(*sharded)
     return jax.tree_util.tree_map(lambda a: a[:E], out)
@@ -118,17 +145,22 @@ def train_ensemble(
 ) -> tuple[dict, Float[Array, "E n_steps"]]:
     "E independent training runs, sharded over the mesh: parameters and loss curves with a leading ensemble axis."
     n_steps, width = check_int(n_steps, "n_steps"), check_int(width, "width")
-    data = np.asarray(data)
-    if data.ndim != 3 or not np.all(np.isfinite(data)):
-        raise InputError(f"data must be a finite (E, T, D) array, one trajectory per member; got shape {data.shape}.")
-    if np.shape(lrs) != (data.shape[0],) or np.shape(keys)[:1] != (data.shape[0],):
-        raise InputError(f"keys and lrs must have one entry per member ({data.shape[0]}); got {np.shape(keys)} and {np.shape(lrs)}.")
-    lrs_host = np.asarray(lrs, dtype=float)
-    if not np.all(np.isfinite(lrs_host) & (lrs_host > 0)):
-        bad = int(np.argmax(~(np.isfinite(lrs_host) & (lrs_host > 0))))
-        raise InputError(f"learning rates must be finite and > 0; member {bad} has {lrs_host[bad]}.")
-    mesh = ensemble_mesh() if mesh is None else mesh
-    (keys, data, lrs), E = pad_ensemble((keys, jnp.asarray(data), jnp.asarray(lrs)), mesh.devices.size)
+    mesh = ensemble_mesh() if mesh is None else _check_mesh(mesh)
+    data = as_array(data, "data", ndim=3, min_length=2)
+    E = data.shape[0]
+    if E == 0:
+        _fail("data", "one trajectory per member, at least one", f"shape {tuple(data.shape)}")
+    typed = isinstance(keys, jax.Array) and jnp.issubdtype(keys.dtype, jax.dtypes.prng_key) and keys.shape == (E,)
+    legacy = isinstance(keys, jax.Array) and keys.dtype == jnp.uint32 and keys.shape == (E, 2)
+    if not (typed or legacy):
+        _fail("keys", f"one JAX random key per member of data ({E}), e.g. jax.random.split(key, {E})", _describe(keys))
+    lrs = np.asarray(as_array(lrs, "lrs", ndim=1))
+    if lrs.shape != (E,):
+        _fail("lrs", f"one learning rate per member of data ({E})", f"shape {lrs.shape}")
+    if not np.all(lrs > 0):
+        bad = int(np.argmin(lrs > 0))
+        _fail("lrs", "> 0 for every member", f"{lrs[bad]} for member {bad}")
+    (keys, data, lrs), E = _pad((keys, data, jnp.asarray(lrs)), mesh.devices.size, "data")
     params = jax.vmap(lambda k: _init_mlp(k, data.shape[-1], width))(keys)
     state = (params, jax.vmap(lambda p, lr: _adam(lr).init(p))(params, lrs))
     state, data, lrs = shard_ensemble((state, data, lrs), mesh)
@@ -146,6 +178,8 @@ def train_member(
     width: int = 32,              # hidden units
 ) -> tuple[dict, Float[Array, " n_steps"]]:
     "One member: an MLP one-step forecaster trained by full-batch Adam; its parameters and loss curve (an ensemble of one)."
-    params, losses = train_ensemble(jnp.asarray(key)[None], np.asarray(data)[None], jnp.reshape(jnp.asarray(lr), (1,)),
+    key, lr = require_key(key, "train_member"), check_positive(lr, "lr")
+    data = as_array(data, "data", ndim=2, min_length=2)
+    params, losses = train_ensemble(key[None], data[None], jnp.array([lr], jnp.float32),
                                     n_steps=n_steps, width=width, mesh=ensemble_mesh(1))
     return jax.tree_util.tree_map(lambda a: a[0], params), losses[0]

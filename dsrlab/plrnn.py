@@ -14,7 +14,8 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Bool, Float, Int, PRNGKeyArray
 
-from .core import InputError, as_array, as_batch, check_int, check_positive, x64
+from .core import (InputError, _describe, _fail, as_array, check_generated, check_int, check_option,
+                         check_positive, require_key, x64)
 from .systems import lyapunov_spectrum
 
 # %% auto #0
@@ -30,6 +31,7 @@ def normalized_positive_definite(
     key: PRNGKeyArray,      # random key
 ) -> Float[Array, "M M"]:
     "$(R^\\top R/M + I)/\\lambda_{\\max}$ for Gaussian $R$: positive definite with largest eigenvalue 1 (Talathi & Vartak 2016)."
+    M, key = check_int(M, "M"), require_key(key, "normalized_positive_definite")
     R = jax.random.normal(key, (M, M), dtype=jnp.float64)
     K = R.T @ R / M + jnp.eye(M)
     return (K / jnp.max(jnp.linalg.eigvalsh(K))).astype(jnp.float32)
@@ -41,46 +43,104 @@ def uniform_init(
     key: PRNGKeyArray,      # random key
 ) -> Float[Array, "..."]:
     "Uniform in $\\pm 1/\\sqrt{\\text{fan-in}}$, the fan-in being the last axis."
+    if not isinstance(shape, (tuple, list)) or not shape:
+        _fail("shape", "a non-empty tuple of positive integers, e.g. (rows, fan_in)", _describe(shape))
+    shape, key = tuple(check_int(s, "shape") for s in shape), require_key(key, "uniform_init")
     r = 1.0 / np.sqrt(shape[-1])
     return jax.random.uniform(key, shape, jnp.float32, -r, r)
 
 # %% ../nbs/07_plrnn.ipynb #044e3a43
+@eqx.filter_jit
+def _orbit(model, z0, n_steps: int):
+    "z0, F(z0), ..., F^{n_steps-1}(z0), compiled once per model structure and length."
+    def body(z, _):
+        return model._step(z), z
+    return jax.lax.scan(body, z0, None, length=n_steps)[1]
+
+
 class AbstractPLRNN(eqx.Module):
-    "A piecewise-linear latent map z -> F(z): subclasses define the step, its Jacobian and its linear pieces."
+    """A piecewise-linear latent map z -> F(z): subclasses define `_step`, `_jacobian`, `_activation_pattern` and
+    `_linear_map` on checked input; the public methods check the input first (a traced one passes through)."""
 
     @abc.abstractmethod
-    def step(self, z: Float[Array, " M"]) -> Float[Array, " M"]:
+    def _step(self, z: Float[Array, " M"]) -> Float[Array, " M"]:
         "The next latent state."
 
     @abc.abstractmethod
-    def jacobian(self, z: Float[Array, " M"]) -> Float[Array, "M M"]:
+    def _jacobian(self, z: Float[Array, " M"]) -> Float[Array, "M M"]:
         "dF/dz at `z`, in closed form."
 
     @abc.abstractmethod
-    def activation_pattern(self, z: Float[Array, " M"]) -> Bool[Array, " K"]:
-        "Which ReLUs are active at `z`: the linear subregion's label."
+    def _activation_pattern(self, z: Float[Array, " M"]) -> Bool[Array, " K"]:
+        "Which ReLUs are active at `z`."
 
     @abc.abstractmethod
-    def linear_map(self, d: Bool[Array, " K"]) -> tuple[Float[Array, "M M"], Float[Array, " M"]]:
-        "`(J, c)` with F(z) = J z + c for every z in the subregion with activation pattern `d`."
+    def _linear_map(self, d: Float[Array, " K"]) -> tuple[Float[Array, "M M"], Float[Array, " M"]]:
+        "`(J, c)` of the subregion with activation pattern `d`."
 
     @property
     def latent_dim(self) -> int:
         "M, the number of latent units."
         return self.A.shape[-1]
 
+    @property
+    def pattern_size(self) -> int:
+        "K, the number of ReLUs: the length of an activation pattern."
+        return jax.eval_shape(self._activation_pattern, jax.ShapeDtypeStruct((self.latent_dim,), self.A.dtype)).shape[0]
+
+    def _state(self, z, name: str = "z") -> Float[Array, " M"]:
+        "`z` as one latent state (M,) in the model's dtype, or an `InputError`."
+        return as_array(z, name, ndim=1, dim=self.latent_dim, dtype=self.A.dtype)
+
+    def step(
+        self,
+        z: Float[Array, " M"],     # a latent state
+        *,
+        nonfinite: str = "raise",  # a non-finite next state: "raise" a `DivergedError`, or "keep" it
+    ) -> Float[Array, " M"]:
+        "The next latent state F(z)."
+        check_option(nonfinite, "nonfinite", ("raise", "keep"))
+        z_next = self._step(self._state(z))
+        return z_next if nonfinite == "keep" else check_generated(z_next[None], f"{type(self).__name__}.step")[0]
+
+    def jacobian(
+        self,
+        z: Float[Array, " M"],     # a latent state
+    ) -> Float[Array, "M M"]:
+        "dF/dz at `z`, in closed form."
+        return self._jacobian(self._state(z))
+
+    def activation_pattern(
+        self,
+        z: Float[Array, " M"],     # a latent state
+    ) -> Bool[Array, " K"]:
+        "Which ReLUs are active at `z`: the linear subregion's label."
+        return self._activation_pattern(self._state(z))
+
+    def linear_map(
+        self,
+        d: Bool[Array, " K"],      # an activation pattern (booleans, or 0s and 1s), as `activation_pattern` returns
+    ) -> tuple[Float[Array, "M M"], Float[Array, " M"]]:
+        "`(J, c)` with F(z) = J z + c for every z in the subregion with activation pattern `d`."
+        d = as_array(d, "d", ndim=1, dim=self.pattern_size, min_length=0, dtype=self.A.dtype)
+        if not isinstance(d, jax.core.Tracer) and not np.all((np.asarray(d) == 0) | (np.asarray(d) == 1)):
+            _fail("d", "an activation pattern of booleans (or 0s and 1s)", f"values {np.unique(np.asarray(d))[:5]}")
+        return self._linear_map(d)
+
     def __call__(self, z: Float[Array, " M"]) -> Float[Array, " M"]:
         return self.step(z)
 
     def generate(
         self,
-        z0: Float[Array, " M"],  # initial latent state
-        n_steps: int,            # number of states returned, z0 included
+        z0: Float[Array, " M"],    # initial latent state
+        n_steps: int,              # number of states returned, z0 included
+        *,
+        nonfinite: str = "raise",  # an orbit that leaves the finite numbers: "raise" a `DivergedError`, or "keep" it
     ) -> Float[Array, "n_steps M"]:
         "The orbit z0, F(z0), ..., F^{n_steps-1}(z0)."
-        def body(z, _):
-            return self.step(z), z
-        return jax.lax.scan(body, jnp.asarray(z0, self.A.dtype), None, length=n_steps)[1]
+        n_steps, z0 = check_int(n_steps, "n_steps"), self._state(z0, "z0")
+        check_option(nonfinite, "nonfinite", ("raise", "keep"))
+        return check_generated(_orbit(self, z0, n_steps), f"{type(self).__name__}.generate", nonfinite)
 
     @x64
     def lyapunov_spectrum(
@@ -92,8 +152,9 @@ class AbstractPLRNN(eqx.Module):
         n_exponents: int | None = None,  # how many (default all M)
     ) -> Float[Array, " k"]:
         "Lyapunov exponents per step, by the QR method of `dsrlab.systems.lyapunov_spectrum` (float64)."
+        z0 = as_array(z0, "z0", ndim=1, dim=self.latent_dim, dtype=jnp.float64)
         m64 = jax.tree_util.tree_map(lambda a: a.astype(jnp.float64) if eqx.is_inexact_array(a) else a, self)
-        return lyapunov_spectrum(m64.step, np.asarray(z0, np.float64), n_steps, n_exponents=n_exponents, transient=transient)
+        return lyapunov_spectrum(m64._step, np.asarray(z0), n_steps, n_exponents=n_exponents, transient=transient)
 
 # %% ../nbs/07_plrnn.ipynb #1ac8f71a
 def _offdiag(W):
@@ -104,6 +165,12 @@ def _check_dim(name, value, minimum=1):
     return check_int(value, name, minimum=minimum)
 
 
+def _check_flag(value, name):
+    if not isinstance(value, (bool, np.bool_)):
+        _fail(name, "True or False", _describe(value))
+    return bool(value)
+
+
 class PLRNN(AbstractPLRNN):
     "PLRNN $z_t = A z + W \\phi(z) + h$ with diagonal $A$ and off-diagonal $W$ (Durstewitz 2017)."
     A: Float[Array, " M"]
@@ -111,20 +178,20 @@ class PLRNN(AbstractPLRNN):
     h: Float[Array, " M"]
 
     def __init__(self, M: int, *, key: PRNGKeyArray):
-        M = _check_dim("M", M)
+        M, key = _check_dim("M", M), require_key(key, "PLRNN")
         K = normalized_positive_definite(M, key=key)
         self.A, self.W, self.h = jnp.diag(K), _offdiag(K), jnp.zeros(M, jnp.float32)
 
-    def step(self, z):
+    def _step(self, z):
         return self.A * z + _offdiag(self.W) @ jax.nn.relu(z) + self.h
 
-    def jacobian(self, z):
+    def _jacobian(self, z):
         return jnp.diag(self.A) + _offdiag(self.W) * (z > 0).astype(z.dtype)[None, :]
 
-    def activation_pattern(self, z):
+    def _activation_pattern(self, z):
         return z > 0
 
-    def linear_map(self, d):
+    def _linear_map(self, d):
         return jnp.diag(self.A) + _offdiag(self.W) * jnp.asarray(d, self.A.dtype)[None, :], self.h
 
 
@@ -138,7 +205,8 @@ class DendriticPLRNN(AbstractPLRNN):
 
     def __init__(self, M: int, n_bases: int = 10, *, key: PRNGKeyArray, threshold_range: float = 1.0):
         M, n_bases = _check_dim("M", M), _check_dim("n_bases", n_bases)
-        k1, k2, k3 = jax.random.split(key, 3)
+        threshold_range = check_positive(threshold_range, "threshold_range")
+        k1, k2, k3 = jax.random.split(require_key(key, "DendriticPLRNN"), 3)
         K = normalized_positive_definite(M, key=k1)
         self.A, self.W, self.h = jnp.diag(K), _offdiag(K), jnp.zeros(M, jnp.float32)
         self.alpha = uniform_init((n_bases,), key=k2)
@@ -147,16 +215,16 @@ class DendriticPLRNN(AbstractPLRNN):
     def _slope(self, z):  # sum_b alpha_b 1[z > eta_b], per unit
         return jnp.sum(self.alpha[:, None] * (z[None, :] > self.H), axis=0)
 
-    def step(self, z):
+    def _step(self, z):
         return self.A * z + _offdiag(self.W) @ jnp.sum(self.alpha[:, None] * jax.nn.relu(z[None, :] - self.H), axis=0) + self.h
 
-    def jacobian(self, z):
+    def _jacobian(self, z):
         return jnp.diag(self.A) + _offdiag(self.W) * self._slope(z)[None, :]
 
-    def activation_pattern(self, z):
+    def _activation_pattern(self, z):
         return (z[None, :] > self.H).reshape(-1)
 
-    def linear_map(self, d):
+    def _linear_map(self, d):
         D = jnp.asarray(d, self.A.dtype).reshape(self.H.shape)
         slope = jnp.sum(self.alpha[:, None] * D, axis=0)
         offset = jnp.sum(self.alpha[:, None] * D * self.H, axis=0)
@@ -174,30 +242,30 @@ class ShallowPLRNN(AbstractPLRNN):
     clipped: bool = eqx.field(static=True)
 
     def __init__(self, M: int, hidden: int, *, key: PRNGKeyArray, clipped: bool = False):
-        M, hidden = _check_dim("M", M), _check_dim("hidden", hidden)
-        k1, k2, k3, k4 = jax.random.split(key, 4)
+        M, hidden, clipped = _check_dim("M", M), _check_dim("hidden", hidden), _check_flag(clipped, "clipped")
+        k1, k2, k3, k4 = jax.random.split(require_key(key, "ShallowPLRNN"), 4)
         self.A = jnp.diag(normalized_positive_definite(M, key=k1))
         self.W1, self.W2 = uniform_init((M, hidden), key=k2), uniform_init((hidden, M), key=k3)
         self.h1 = jnp.zeros(M, jnp.float32)
         # the reference code starts h2 at 0, or uniform for the clipped form (else phi(W2z+h2) - phi(W2z) = 0)
         self.h2 = uniform_init((hidden,), key=k4) if clipped else jnp.zeros(hidden, jnp.float32)
-        self.clipped = bool(clipped)
+        self.clipped = clipped
 
-    def step(self, z):
+    def _step(self, z):
         u = self.W2 @ z
         act = jax.nn.relu(u + self.h2) - (jax.nn.relu(u) if self.clipped else 0.0)
         return self.A * z + self.W1 @ act + self.h1
 
-    def jacobian(self, z):
+    def _jacobian(self, z):
         u = self.W2 @ z
         d = (u + self.h2 > 0).astype(z.dtype) - ((u > 0).astype(z.dtype) if self.clipped else 0.0)
         return jnp.diag(self.A) + (self.W1 * d[None, :]) @ self.W2
 
-    def activation_pattern(self, z):
+    def _activation_pattern(self, z):
         u = self.W2 @ z
         return jnp.concatenate([u + self.h2 > 0, u > 0]) if self.clipped else u + self.h2 > 0
 
-    def linear_map(self, d):
+    def _linear_map(self, d):
         d = jnp.asarray(d, self.A.dtype)
         L = self.h2.shape[0]
         d1, d2 = (d[:L], d[L:]) if self.clipped else (d, jnp.zeros_like(d))
@@ -215,7 +283,7 @@ class ALRNN(AbstractPLRNN):
         M, P = _check_dim("M", M), _check_dim("P", P, minimum=0)
         if P > M:
             raise InputError(f"P (the number of piecewise-linear units) must be <= M = {M}; got P = {P}.")
-        k1, k2 = jax.random.split(key)
+        k1, k2 = jax.random.split(require_key(key, "ALRNN"))
         self.A = jnp.diag(normalized_positive_definite(M, key=k1))
         self.W = 0.01 * jax.random.normal(k2, (M, M), jnp.float32)
         self.h = jnp.zeros(M, jnp.float32)
@@ -224,35 +292,78 @@ class ALRNN(AbstractPLRNN):
     def _slopes(self, d):  # 1 for the M - P linear units, d for the P ReLU units
         return jnp.concatenate([jnp.ones(self.latent_dim - self.P, self.A.dtype), jnp.asarray(d, self.A.dtype)])
 
-    def step(self, z):
+    def _step(self, z):
         M, P = self.latent_dim, self.P
         phi = jnp.concatenate([z[: M - P], jax.nn.relu(z[M - P :])])
         return self.A * z + self.W @ phi + self.h
 
-    def jacobian(self, z):
+    def _jacobian(self, z):
         return jnp.diag(self.A) + self.W * self._slopes(z[self.latent_dim - self.P :] > 0)[None, :]
 
-    def activation_pattern(self, z):
+    def _activation_pattern(self, z):
         return z[self.latent_dim - self.P :] > 0
 
-    def linear_map(self, d):
+    def _linear_map(self, d):
         return jnp.diag(self.A) + self.W * self._slopes(d)[None, :], self.h
 
 # %% ../nbs/07_plrnn.ipynb #b142095f
 class AbstractObservation(eqx.Module):
-    "Maps latents to observations and data to latents."
+    """Maps latents to observations and data to latents: subclasses define `_observe`, `_init_state` and
+    `_forcing_signal` on checked input, and the dimensions; the public methods check the input first."""
+
+    @property
+    @abc.abstractmethod
+    def obs_dim(self) -> int:
+        "N, the observation dimension."
+
+    @property
+    @abc.abstractmethod
+    def latent_dim(self) -> int:
+        "M, the latent dimension."
 
     @abc.abstractmethod
-    def __call__(self, z: Float[Array, " M"]) -> Float[Array, " N"]:
+    def _observe(self, z: Float[Array, " M"]) -> Float[Array, " N"]:
         "The observation predicted from latent state `z`."
 
     @abc.abstractmethod
-    def init_state(self, x: Float[Array, " N"]) -> Float[Array, " M"]:
+    def _init_state(self, x: Float[Array, " N"]) -> Float[Array, " M"]:
         "A full latent state estimated from observation `x`."
 
     @abc.abstractmethod
-    def forcing_signal(self, x: Float[Array, " N"]) -> Float[Array, " K"]:
+    def _forcing_signal(self, x: Float[Array, " N"]) -> Float[Array, " K"]:
+        "The teacher signal for the first K latents."
+
+    def _vector(self, v, name: str, n: int) -> Array:
+        dtype = jax.tree_util.tree_leaves(self)[0].dtype   # the dtype of the model's arrays
+        return as_array(v, name, ndim=1, dim=n, dtype=dtype)
+
+    @staticmethod
+    def _finite(out, name: str, what: str) -> Array:
+        "`out`, or an `InputError` naming the input `name` if a finite input overflowed into a non-finite `what`."
+        if not isinstance(out, jax.core.Tracer) and not bool(np.isfinite(np.asarray(out)).all()):
+            _fail(name, f"small enough that its {what} is finite in {out.dtype} (standardise the data)", "one that overflows")
+        return out
+
+    def __call__(
+        self,
+        z: Float[Array, " M"],   # a latent state
+    ) -> Float[Array, " N"]:
+        "The observation predicted from latent state `z`."
+        return self._finite(self._observe(self._vector(z, "z", self.latent_dim)), "z", "observation")
+
+    def init_state(
+        self,
+        x: Float[Array, " N"],   # an observation
+    ) -> Float[Array, " M"]:
+        "A full latent state estimated from observation `x`."
+        return self._finite(self._init_state(self._vector(x, "x", self.obs_dim)), "x", "latent estimate")
+
+    def forcing_signal(
+        self,
+        x: Float[Array, " N"],   # an observation
+    ) -> Float[Array, " K"]:
         "The teacher signal for the first K latents (K = N for identity, M for affine)."
+        return self._finite(self._forcing_signal(self._vector(x, "x", self.obs_dim)), "x", "teacher signal")
 
     def regularization(self) -> Float[Array, ""]:
         "Penalty added to the training loss (0 unless the model defines one)."
@@ -270,16 +381,24 @@ class IdentityObservation(AbstractObservation):
             raise InputError(f"M (the latent dimension) must be >= N = {N} (the observation dimension) "
                              f"for the identity observation model; got M = {M}.")
         r = np.sqrt(6.0 / M)  # Glorot-uniform for an (M - N) x N matrix, as the reference code
-        self.L = jax.random.uniform(key, (M - N, N), jnp.float32, -r, r)
+        self.L = jax.random.uniform(require_key(key, "IdentityObservation"), (M - N, N), jnp.float32, -r, r)
         self.N = N
 
-    def __call__(self, z):
+    @property
+    def obs_dim(self) -> int:
+        return self.N
+
+    @property
+    def latent_dim(self) -> int:
+        return self.L.shape[-2] + self.N
+
+    def _observe(self, z):
         return z[: self.N]
 
-    def init_state(self, x):
+    def _init_state(self, x):
         return jnp.concatenate([x, self.L @ x])
 
-    def forcing_signal(self, x):
+    def _forcing_signal(self, x):
         return x
 
     def regularization(self):
@@ -294,18 +413,26 @@ class AffineObservation(AbstractObservation):
 
     def __init__(self, N: int, M: int, *, key: PRNGKeyArray, cond_weight: float = 0.0):
         N, M = _check_dim("N", N), _check_dim("M", M)
-        self.B = jax.random.normal(key, (N, M), jnp.float32) * np.sqrt(2.0 / M)  # Kaiming-normal
-        self.b = jnp.zeros(N, jnp.float32)
         self.cond_weight = check_positive(cond_weight, "cond_weight", allow_zero=True)
+        self.B = jax.random.normal(require_key(key, "AffineObservation"), (N, M), jnp.float32) * np.sqrt(2.0 / M)  # Kaiming-normal
+        self.b = jnp.zeros(N, jnp.float32)
 
-    def __call__(self, z):
+    @property
+    def obs_dim(self) -> int:
+        return self.B.shape[-2]
+
+    @property
+    def latent_dim(self) -> int:
+        return self.B.shape[-1]
+
+    def _observe(self, z):
         return self.B @ z + self.b
 
-    def init_state(self, x):
+    def _init_state(self, x):
         return jnp.linalg.pinv(self.B) @ (x - self.b)
 
-    def forcing_signal(self, x):
-        return self.init_state(x)
+    def _forcing_signal(self, x):
+        return self._init_state(x)
 
     def regularization(self):
         s = jnp.linalg.svd(self.B, compute_uv=False)
@@ -318,34 +445,45 @@ class ObservedModel(eqx.Module):
     observation: AbstractObservation
 
     def __check_init__(self):
+        if not isinstance(self.latent, AbstractPLRNN):
+            _fail("latent", "a PLRNN-family model (PLRNN, DendriticPLRNN, ShallowPLRNN or ALRNN)", _describe(self.latent))
+        if not isinstance(self.observation, AbstractObservation):
+            _fail("observation", "an observation model (IdentityObservation or AffineObservation)", _describe(self.observation))
         M = self.latent.latent_dim
-        if isinstance(self.observation, IdentityObservation) and self.observation.L.shape[0] + self.observation.N != M:
-            raise InputError(f"the identity observation model was built for M = {self.observation.L.shape[0] + self.observation.N}; "
+        if self.observation.latent_dim != M:
+            raise InputError(f"the observation model was built for M = {self.observation.latent_dim} latents; "
                              f"the latent model has M = {M}.")
-        if isinstance(self.observation, AffineObservation) and self.observation.B.shape[1] != M:
-            raise InputError(f"the affine observation model's B must have M = {M} columns; got shape {tuple(self.observation.B.shape)}.")
 
     @property
     def obs_dim(self) -> int:
         "N, the observation dimension."
-        o = self.observation
-        return o.N if isinstance(o, IdentityObservation) else o.B.shape[0]
+        return self.observation.obs_dim
 
     def generate_latent(
         self,
-        x0: Float[Array, " N"],  # observed initial condition
-        n_steps: int,            # number of states, the initial one included
+        x0: Float[Array, " N"],    # observed initial condition
+        n_steps: int,              # number of states, the initial one included
+        *,
+        nonfinite: str = "raise",  # an orbit that leaves the finite numbers: "raise" a `DivergedError`, or "keep" it
     ) -> Float[Array, "n_steps M"]:
         "The latent orbit started at the latent estimate of `x0`."
-        return self.latent.generate(self.observation.init_state(jnp.asarray(x0, self.latent.A.dtype)), n_steps)
+        n_steps, x0 = check_int(n_steps, "n_steps"), self.observation._vector(x0, "x0", self.obs_dim)
+        z0 = self.observation._finite(self.observation._init_state(x0), "x0", "latent estimate")
+        check_option(nonfinite, "nonfinite", ("raise", "keep"))
+        return check_generated(self.latent.generate(z0, n_steps, nonfinite="keep"),
+                               f"{type(self).__name__}.generate_latent", nonfinite)
 
     def generate(
         self,
-        x0: Float[Array, " N"],  # observed initial condition
-        n_steps: int,            # number of observations, the first (a reconstruction of x0) included
+        x0: Float[Array, " N"],    # observed initial condition
+        n_steps: int,              # number of observations, the first (a reconstruction of x0) included
+        *,
+        nonfinite: str = "raise",  # a trajectory that leaves the finite numbers: "raise" a `DivergedError`, or "keep" it
     ) -> Float[Array, "n_steps N"]:
         "Observations along the latent orbit from `x0`."
-        return jax.vmap(self.observation)(self.generate_latent(x0, n_steps))
+        check_option(nonfinite, "nonfinite", ("raise", "keep"))
+        x = jax.vmap(self.observation)(self.generate_latent(x0, n_steps, nonfinite="keep"))
+        return check_generated(x, f"{type(self).__name__}.generate", nonfinite)
 
 
 def make_model(
@@ -361,30 +499,26 @@ def make_model(
     cond_weight: float = 0.0,  # affine: conditioning regulariser
 ) -> ObservedModel:
     "A latent model of the given kind with its observation model, initialised as in the papers."
-    N, M = _check_dim("N", N), _check_dim("M", M)
-    k1, k2 = jax.random.split(key)
+    kind = check_option(kind, "kind", ("plrnn", "dendritic", "shallow", "clipped_shallow", "alrnn"))
+    observation = check_option(observation, "observation", ("identity", "affine"))
+    N, M, hidden, n_bases = _check_dim("N", N), _check_dim("M", M), _check_dim("hidden", hidden), _check_dim("n_bases", n_bases)
+    P, cond_weight = _check_dim("P", P, minimum=0), check_positive(cond_weight, "cond_weight", allow_zero=True)
+    k1, k2 = jax.random.split(require_key(key, "make_model"))
     makers = {"plrnn": lambda: PLRNN(M, key=k1), "dendritic": lambda: DendriticPLRNN(M, n_bases, key=k1),
               "shallow": lambda: ShallowPLRNN(M, hidden, key=k1),
               "clipped_shallow": lambda: ShallowPLRNN(M, hidden, key=k1, clipped=True), "alrnn": lambda: ALRNN(M, P, key=k1)}
-    if kind not in makers:
-        raise InputError(f"kind must be one of {sorted(makers)}; got {kind!r}.")
-    if observation == "identity":
-        obs = IdentityObservation(N, M, key=k2)
-    elif observation == "affine":
-        obs = AffineObservation(N, M, key=k2, cond_weight=cond_weight)
-    else:
-        raise InputError(f"observation must be 'identity' or 'affine'; got {observation!r}.")
+    obs = IdentityObservation(N, M, key=k2) if observation == "identity" else AffineObservation(N, M, key=k2, cond_weight=cond_weight)
     return ObservedModel(makers[kind](), obs)
 
 # %% ../nbs/07_plrnn.ipynb #82aa1f66
 @eqx.filter_jit
 def _linear_map_jit(model, d):
-    return model.linear_map(d)
+    return model._linear_map(d)
 
 
 @eqx.filter_jit
 def _pattern_jit(model, z):
-    return model.activation_pattern(z)
+    return model._activation_pattern(z)
 
 
 def _np_map(model, d):
@@ -409,6 +543,13 @@ def _cycle_from_patterns(model, ds):
     return np.array(pts), P
 
 
+def _check_latent(model) -> None:
+    "Nothing if `model` is a latent PLRNN-family model, else an `InputError` (pointing to `.latent` for an `ObservedModel`)."
+    if not isinstance(model, AbstractPLRNN):
+        hint = " (pass model.latent, the latent part of an ObservedModel)" if isinstance(model, ObservedModel) else ""
+        _fail("model", "a PLRNN-family latent model (PLRNN, DendriticPLRNN, ShallowPLRNN or ALRNN)" + hint, _describe(model))
+
+
 def _pattern(model, z):
     return np.asarray(_pattern_jit(model, jnp.asarray(z)), bool)
 
@@ -424,10 +565,11 @@ def find_cycles(
     init_states: Float[Array, "S M"] | None = None,  # optional states (e.g. a trajectory) whose patterns seed the search
 ) -> list[dict]:
     "The k-cycles found by the SCYFI search, each a dict with `points` (k, M), `eigenvalues` and `stable`."
-    k = check_int(k, "k")
+    _check_latent(model)
+    k, key = check_int(k, "k"), require_key(key, "find_cycles")
     n_init, max_iter = check_int(n_init, "n_init"), check_int(max_iter, "max_iter")
     m64 = jax.tree_util.tree_map(lambda a: a.astype(jnp.float64) if eqx.is_inexact_array(a) else a, model)
-    n_bits = int(np.size(_pattern(m64, np.zeros(model.latent_dim))))
+    n_bits = model.pattern_size
     rng = np.random.default_rng(np.asarray(jax.random.key_data(key)).ravel()[-1].item())
     seeds = [rng.random((k, n_bits)) < 0.5 for _ in range(n_init)]
     if init_states is not None:
@@ -466,8 +608,9 @@ def cycles_by_enumeration(
     k: int = 1,            # cycle length
 ) -> list[dict]:
     "All k-cycles, by solving the linear system of every sequence of k subregions (2^(K k) of them)."
+    _check_latent(model)
+    k, n_bits = check_int(k, "k"), model.pattern_size
     m64 = jax.tree_util.tree_map(lambda a: a.astype(jnp.float64) if eqx.is_inexact_array(a) else a, model)
-    n_bits = int(np.size(_pattern(m64, np.zeros(model.latent_dim))))
     if n_bits * k > 16:
         raise InputError(f"enumeration needs 2^(K k) solves; K k must be <= 16, got K = {n_bits}, k = {k}. Use find_cycles.")
     found = []
@@ -485,10 +628,11 @@ def symbolic_code(
     z: Float[Array, "T M"],     # a latent trajectory
 ) -> Int[Array, " T"]:
     "The subregion of each state as an integer: bit i is the sign of the i-th piecewise-linear unit."
-    z = as_array(z, "z", ndim=2, dim=model.latent_dim, dtype=None)
-    d = jax.vmap(model.activation_pattern)(z)
-    if d.shape[1] > 62:
-        raise InputError(f"the model has {d.shape[1]} ReLUs; a symbol can hold at most 62 bits.")
+    _check_latent(model)
+    if model.pattern_size > 62:
+        raise InputError(f"the model has {model.pattern_size} ReLUs; a symbol can hold at most 62 bits.")
+    z = as_array(z, "z", ndim=2, dim=model.latent_dim, dtype=jnp.float64)
+    d = jax.vmap(model._activation_pattern)(z)
     return jnp.sum(d.astype(jnp.int64) << jnp.arange(d.shape[1], dtype=jnp.int64), axis=1)
 
 
@@ -497,6 +641,10 @@ def transition_graph(
     codes: Int[Array, " T"],    # a symbolic code
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     "`(symbols, counts, probabilities)`: the visited symbols, transition counts between them and the row-normalised matrix."
+    values = np.asarray(as_array(codes, "codes", ndim=1, min_length=2, dtype=jnp.float64))   # shape, finite, real
+    ok = (values >= 0) & (values < 2.0 ** 62) & (values == np.floor(values))
+    if not ok.all():
+        _fail("codes", "symbols: integers in [0, 2^62), as symbolic_code returns", f"{values[~ok][0]:g} at index {int(np.argmin(ok))}")
     c = np.asarray(as_array(codes, "codes", ndim=1, min_length=2, dtype=jnp.int64))
     symbols, idx = np.unique(c, return_inverse=True)
     counts = np.zeros((len(symbols), len(symbols)), np.int64)
@@ -513,6 +661,9 @@ def plot_transition_graph(
     "A Plotly figure of the transition graph: node size ~ occupation, edge width ~ transition probability."
     import plotly.graph_objects as go
     symbols, counts, prob = transition_graph(codes)
+    n_bits = None if n_bits is None else check_int(n_bits, "n_bits", maximum=62)
+    if not isinstance(title, str):
+        _fail("title", "a string", _describe(title))
     n = len(symbols)
     ang = 2 * np.pi * np.arange(n) / max(n, 1)
     xy = np.c_[np.cos(ang), np.sin(ang)] if n > 1 else np.zeros((1, 2))

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+from pathlib import Path
 from typing import Callable, ClassVar, NamedTuple
 
 import equinox as eqx
@@ -15,8 +17,9 @@ import numpy as np
 import optax
 from jaxtyping import Array, Float, PRNGKeyArray
 
-from .core import (InputError, NotFittedError, Reconstructor, Windows, as_trajectories, as_trajectory, check_int,
-                         check_positive, fitted, require_key, train_loop, x64)
+from .core import (InputError, NotFittedError, Reconstructor, Windows, _check_writable, _describe, _fail, as_array,
+                         as_trajectories, as_trajectory, check_generated, check_int, check_option, check_positive, fitted,
+                         require_key, train_loop, x64)
 from .metrics import power_spectrum_distance, state_space_divergence
 from .plrnn import ALRNN, AbstractPLRNN, ObservedModel, ShallowPLRNN, make_model
 
@@ -29,14 +32,36 @@ __all__ = ['forced_rollout', 'jacobian_product_bound', 'optimal_alpha', 'TrainCo
 _UNROLL = 1  # time steps per scan iteration (unrolling by 10 measured no faster on CPU and doubled compile time)
 
 
+def _check_model(model, name: str = "model") -> ObservedModel:
+    "`model` if it is an `ObservedModel`, else an `InputError`."
+    if not isinstance(model, ObservedModel):
+        _fail(name, "an ObservedModel (a latent model with its observation model: dsrlab.plrnn.make_model)", _describe(model))
+    return model
+
+
+def _check_alpha(a, name: str):
+    "`a` as a float in [0, 1] (a traced value, inside a compiled step, passes through), or an `InputError`."
+    if isinstance(a, jax.core.Tracer):
+        return a
+    a = check_positive(a, name, allow_zero=True)
+    if a > 1:
+        raise InputError(f"{name} must be in [0, 1]; got {a}.")
+    return a
+
+
 def forced_rollout(
     model: ObservedModel,       # latent model and observation model
     x: Float[Array, "T N"],     # one window of data; x[0] starts the latent state
     alpha: Float[Array, ""] | float,  # forcing strength in [0, 1] (GTF)
     tau: int | None = None,     # sparse forcing: alpha at every tau-th step, none in between (None: every step)
+    *,
+    nonfinite: str = "raise",   # predictions that leave the finite numbers: "raise" a `DivergedError`, or "keep" them
 ) -> Float[Array, "T-1 N"]:
     "Predictions of x[1:], each made one step from the (partially) teacher-forced previous latent state."
-    obs, lat = model.observation, model.latent
+    obs, lat = _check_model(model).observation, model.latent
+    x = as_array(x, "x", ndim=2, dim=model.obs_dim, min_length=2, dtype=lat.A.dtype)
+    alpha, tau = _check_alpha(alpha, "alpha"), None if tau is None else check_int(tau, "tau")
+    check_option(nonfinite, "nonfinite", ("raise", "keep"))
     z0 = obs.init_state(x[0])
     zhat = jax.vmap(obs.forcing_signal)(x[1:])
     K = zhat.shape[1]
@@ -49,7 +74,7 @@ def forced_rollout(
         z_forced = z.at[:K].set((1 - a) * z[:K] + a * zh)
         return z_forced, obs(z)  # the loss sees the prediction before forcing
 
-    return jax.lax.scan(body, z0, (zhat, t), unroll=_UNROLL)[1]
+    return check_generated(jax.lax.scan(body, z0, (zhat, t), unroll=_UNROLL)[1], "forced_rollout", nonfinite)
 
 # %% ../nbs/08_training.ipynb #5c9d58a2
 def jacobian_product_bound(
@@ -57,6 +82,7 @@ def jacobian_product_bound(
     x: Float[Array, "S T N"],   # a batch of windows
 ) -> Float[Array, ""]:
     "max over windows of the geometric mean of the Jacobians' spectral norms at the data's latent estimates (Hess et al. 2023)."
+    x = as_array(x, "x", ndim=3, dim=_check_model(model).obs_dim, dtype=model.latent.A.dtype)
     z = jax.vmap(jax.vmap(model.observation.init_state))(x)
     J = jax.vmap(jax.vmap(model.latent.jacobian))(z)
     norms = jnp.sqrt(jnp.max(jnp.linalg.eigvalsh(jnp.swapaxes(J, -1, -2) @ J), axis=-1))  # spectral norm
@@ -67,6 +93,8 @@ def optimal_alpha(
     G: Float[Array, ""],  # an upper-bound estimate of the Jacobian product's per-step growth
 ) -> Float[Array, ""]:
     "alpha = max(0, 1 - 1/G): the least forcing for which (1 - alpha) G <= 1 (Hess et al. 2023)."
+    if not isinstance(G, jax.core.Tracer):   # inside the compiled training step G is traced, and a norm: >= 0
+        G = jnp.float32(check_positive(G, "G", allow_zero=True))
     return jnp.maximum(0.0, 1.0 - 1.0 / G)
 
 
@@ -91,6 +119,25 @@ class TrainConfig:
     mar_weight: float = 0.0         # manifold attractor regularisation: its weight tau
     steps_per_call: int = 50        # optimiser steps per compiled call
 
+    def __post_init__(self):   # every field checked, and held as a plain Python number (a JAX scalar would not hash)
+        lr = self.lr
+        if not isinstance(lr, (tuple, list)) or len(lr) != 2:
+            _fail("lr", "a pair (first, last learning rate), e.g. (1e-3, 1e-6)", _describe(lr))
+        checked = dict(
+            n_steps=check_int(self.n_steps, "n_steps"), seq_len=check_int(self.seq_len, "seq_len", minimum=2),
+            batch_size=check_int(self.batch_size, "batch_size"), lr=tuple(check_positive(v, "lr") for v in lr),
+            clip_norm=check_positive(self.clip_norm, "clip_norm", allow_zero=True),
+            noise=check_positive(self.noise, "noise", allow_zero=True),
+            alpha=None if self.alpha is None else _check_alpha(self.alpha, "alpha"),
+            alpha0=_check_alpha(self.alpha0, "alpha0"), alpha_decay=_check_alpha(self.alpha_decay, "alpha_decay"),
+            alpha_every=check_int(self.alpha_every, "alpha_every"), tau=None if self.tau is None else check_int(self.tau, "tau"),
+            reg_latent=check_positive(self.reg_latent, "reg_latent", allow_zero=True),
+            mar_units=check_int(self.mar_units, "mar_units", minimum=0),
+            mar_weight=check_positive(self.mar_weight, "mar_weight", allow_zero=True),
+            steps_per_call=check_int(self.steps_per_call, "steps_per_call"))
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
+
 
 def _optimizer(cfg: TrainConfig):
     lr0, lr1 = cfg.lr
@@ -111,7 +158,10 @@ def manifold_attractor_regularization(
     weight: float,          # tau, the same for A, W and h
 ) -> Float[Array, ""]:
     "tau [sum_i (A_ii - 1)^2 + sum_i sum_j W_ij^2 + sum_i h_i^2] over the first n_units units i (Schmidt et al. 2021)."
-    k = n_units
+    if not isinstance(lat, AbstractPLRNN):
+        _fail("lat", "a latent PLRNN-family model (for an ObservedModel, its .latent)", _describe(lat))
+    k = check_int(n_units, "n_units", minimum=0, maximum=lat.latent_dim)
+    weight = check_positive(weight, "weight", allow_zero=True)
     if isinstance(lat, ShallowPLRNN):  # shallow PLRNN: the regulated units' rows of W1 and their bias h1
         W, h = lat.W1[:k], lat.h1[:k]
     else:
@@ -169,13 +219,6 @@ class TrainResult(NamedTuple):
     history: dict
 
 
-def _check_alpha(a, name):
-    a = check_positive(a, name, allow_zero=True)
-    if a > 1:
-        raise InputError(f"{name} must be in [0, 1]; got {a}.")
-    return a
-
-
 def _training_data(data, dim: int, seq_len: int) -> list:
     "The checked trajectories: one (T, N), a batch (B, T, N) or a list of (T_i, N); windows need one at least seq_len long."
     trajectories = as_trajectories(data, "data", dim=dim, min_length=2)
@@ -192,7 +235,7 @@ def _evaluate(model, x_true, ensemble, n_members):
     out = []
     for i in range(n_members):
         m = jax.tree_util.tree_map(lambda a: a[i], model) if ensemble else model
-        x_gen = np.asarray(m.generate(jnp.asarray(x_true[0]), len(x_true)), np.float64)
+        x_gen = np.asarray(m.generate(jnp.asarray(x_true[0]), len(x_true), nonfinite="keep"), np.float64)
         try:
             out.append((float(state_space_divergence(x_true, x_gen)), float(power_spectrum_distance(x_true, x_gen))))
         except InputError:  # a diverged or constant orbit has no density or spectrum to compare
@@ -230,37 +273,27 @@ def _evaluation(static, x_eval, eval_every, keep_best, ensemble, n_members, shap
 
 def _train(model, data, cfg: TrainConfig, *, key, ensemble, eval_every, eval_length, checkpoint, checkpoint_every,
            stop_at, progress, desc, keep_best=False):
-    # --- validation on the host, before anything compiles
-    if not isinstance(model, ObservedModel):
-        raise InputError(f"model must be an ObservedModel (dsrlab.plrnn.make_model); got {type(model).__name__}.")
-    n_steps, seq_len = check_int(cfg.n_steps, "n_steps"), check_int(cfg.seq_len, "seq_len", minimum=2)
-    spc = check_int(cfg.steps_per_call, "steps_per_call")
-    trajectories = _training_data(data, model.obs_dim, seq_len)
-    if len(cfg.lr) != 2:
-        raise InputError(f"lr must be a pair (first, last learning rate); got {cfg.lr!r}.")
-    lr = tuple(check_positive(v, "lr") for v in cfg.lr)
-    mar_units = check_int(cfg.mar_units, "mar_units", minimum=0)
-    if mar_units > model.latent.latent_dim:
-        raise InputError(f"mar_units must be <= M = {model.latent.latent_dim} (the latent dimension); got {mar_units}.")
-    checked = dict(n_steps=n_steps, seq_len=seq_len, batch_size=check_int(cfg.batch_size, "batch_size"), lr=lr,
-                   noise=check_positive(cfg.noise, "noise", allow_zero=True),
-                   clip_norm=check_positive(cfg.clip_norm, "clip_norm", allow_zero=True),
-                   reg_latent=check_positive(cfg.reg_latent, "reg_latent", allow_zero=True),
-                   mar_weight=check_positive(cfg.mar_weight, "mar_weight", allow_zero=True), mar_units=mar_units,
-                   steps_per_call=spc)
-    if cfg.tau is not None:
-        checked["tau"] = check_int(cfg.tau, "tau")
-    elif cfg.alpha is not None:
-        checked["alpha"] = _check_alpha(cfg.alpha, "alpha")
-    else:
-        checked.update(alpha0=_check_alpha(cfg.alpha0, "alpha0"), alpha_decay=_check_alpha(cfg.alpha_decay, "alpha_decay"),
-                       alpha_every=check_int(cfg.alpha_every, "alpha_every"))
-    cfg = dataclasses.replace(cfg, **checked)   # plain Python numbers: a JAX scalar would not hash as a static argument
+    # --- validation on the host, before anything compiles (`cfg` checked its own fields when it was made)
+    _check_model(model)
+    require_key(key, "train_gtf" if cfg.tau is None else "train_stf")
+    n_steps, spc = cfg.n_steps, cfg.steps_per_call
+    for name, flag in (("ensemble", ensemble), ("keep_best", keep_best), ("progress", progress)):
+        if not isinstance(flag, (bool, np.bool_)):
+            _fail(name, "True or False", _describe(flag))
     eval_every = 0 if eval_every is None else check_int(eval_every, "eval_every", minimum=0)
+    checkpoint_every = None if checkpoint_every is None else check_int(checkpoint_every, "checkpoint_every")
+    stop_at = None if stop_at is None else check_int(stop_at, "stop_at", minimum=0)
     for name, v in (("eval_every", eval_every), ("checkpoint_every", checkpoint_every or 0), ("stop_at", stop_at or 0)):
         if v % spc:
             raise InputError(f"{name} must be a multiple of steps_per_call = {spc}; got {v}.")
     eval_length = check_int(eval_length, "eval_length", minimum=2)
+    if checkpoint is not None:   # a missing folder is refused now, not when the first checkpoint is due
+        if not isinstance(checkpoint, (str, os.PathLike)):
+            _fail("checkpoint", "a file path (a str or pathlib.Path) or None", _describe(checkpoint))
+        _check_writable(Path(checkpoint), "checkpoint")
+    if cfg.mar_units > model.latent.latent_dim:
+        raise InputError(f"mar_units must be <= M = {model.latent.latent_dim} (the latent dimension); got {cfg.mar_units}.")
+    trajectories = _training_data(data, model.obs_dim, cfg.seq_len)
     if keep_best and not eval_every:
         raise InputError("keep_best=True needs eval_every (the steps at which D_stsp is evaluated); got eval_every=None.")
     longest = max(trajectories, key=len)
@@ -270,7 +303,6 @@ def _train(model, data, cfg: TrainConfig, *, key, ensemble, eval_every, eval_len
     n_members = int(leaves[0].shape[0]) if ensemble else 1
     if ensemble and any(x.ndim == 0 or x.shape[0] != n_members for x in leaves):
         raise InputError("model must have a leading ensemble axis on every array when ensemble=True (see make_ensemble).")
-    require_key(key, "train_gtf" if cfg.tau is None else "train_stf")
 
     # --- the state train_loop carries, the step it runs, and the evaluation it calls back
     params, static = eqx.partition(model, eqx.is_inexact_array)
@@ -290,7 +322,7 @@ def _train(model, data, cfg: TrainConfig, *, key, ensemble, eval_every, eval_len
         if keep_best:
             state["eval"]["best_params"] = params
         callback = _evaluation(static, np.asarray(longest[:eval_length]), eval_every, keep_best, ensemble, n_members, shape)
-    step = jax.tree_util.Partial(_teacher_forcing_step, static, Windows(trajectories, seq_len), cfg, bool(ensemble))
+    step = jax.tree_util.Partial(_teacher_forcing_step, static, Windows(trajectories, cfg.seq_len), cfg, bool(ensemble))
     settings = {"config": dataclasses.asdict(cfg), "ensemble": bool(ensemble), "members": n_members,
                 "eval_every": eval_every, "eval_length": eval_length, "keep_best": bool(keep_best)}
     state, history = train_loop(step, state, n_steps, key=key, steps_per_call=spc, progress=progress, desc=desc,
@@ -308,11 +340,6 @@ def _train(model, data, cfg: TrainConfig, *, key, ensemble, eval_every, eval_len
     return TrainResult(eqx.combine(final, static), h)
 
 # %% ../nbs/08_training.ipynb #e2fe23d0
-def _pair(lr) -> tuple:
-    "`lr` as a tuple (first, last), so that the config hashes; checked later with the rest."
-    return tuple(lr) if isinstance(lr, (tuple, list)) else (lr,)
-
-
 def train_gtf(
     model: ObservedModel,          # latent + observation model (an ensemble if `ensemble`)
     data,                          # training data, standardised: (T, N), (B, T, N) or a list of (T_i, N) of any lengths
@@ -345,7 +372,7 @@ def train_gtf(
 
     Runs on `dsrlab.core.train_loop`: a NaN or infinite loss stops it with `NonFiniteLossError` naming the step
     (with `checkpoint`, the last finite state is saved there); Ctrl-C saves a checkpoint and re-raises."""
-    cfg = TrainConfig(n_steps=n_steps, seq_len=seq_len, batch_size=batch_size, lr=_pair(lr), clip_norm=clip_norm,
+    cfg = TrainConfig(n_steps=n_steps, seq_len=seq_len, batch_size=batch_size, lr=lr, clip_norm=clip_norm,
                       noise=noise, alpha=alpha, alpha0=alpha0, alpha_decay=alpha_decay, alpha_every=alpha_every,
                       tau=None, reg_latent=reg_latent, mar_units=mar_units, mar_weight=mar_weight, steps_per_call=steps_per_call)
     return _train(model, data, cfg, key=key, ensemble=ensemble, eval_every=eval_every, eval_length=eval_length,
@@ -379,16 +406,18 @@ def train_stf(
     progress: bool = True,         # tqdm progress bar
 ) -> TrainResult:
     "The model trained by sparse teacher forcing with interval tau (Mikhaeil et al. 2022); tau >= seq_len is plain BPTT."
-    cfg = TrainConfig(n_steps=n_steps, seq_len=seq_len, batch_size=batch_size, lr=_pair(lr), clip_norm=clip_norm,
+    cfg = TrainConfig(n_steps=n_steps, seq_len=seq_len, batch_size=batch_size, lr=lr, clip_norm=clip_norm,
                       noise=noise, alpha=1.0, tau=check_int(tau, "tau"), reg_latent=reg_latent,
                       mar_units=mar_units, mar_weight=mar_weight, steps_per_call=steps_per_call)
     return _train(model, data, cfg, key=key, ensemble=ensemble, eval_every=eval_every, eval_length=eval_length,
-                  checkpoint=checkpoint, checkpoint_every=checkpoint_every, stop_at=stop_at, progress=progress, desc=f"STF tau={tau}",
+                  checkpoint=checkpoint, checkpoint_every=checkpoint_every, stop_at=stop_at, progress=progress, desc=f"STF tau={cfg.tau}",
                   keep_best=keep_best)
 
 
 def train_bptt(model: ObservedModel, data, *, key: PRNGKeyArray, seq_len: int = 200, **kwargs) -> TrainResult:
     "The model trained by plain backpropagation through time: only each window's first point comes from the data."
+    if "tau" in kwargs:
+        raise InputError("train_bptt forces only each window's first point (tau = seq_len); use train_stf to choose tau.")
     return train_stf(model, data, key=key, tau=check_int(seq_len, "seq_len", minimum=2), seq_len=seq_len, **kwargs)
 
 # %% ../nbs/08_training.ipynb #a4fc1ab0
@@ -397,10 +426,18 @@ def make_ensemble(
     keys: PRNGKeyArray,     # one key per member
 ) -> ObservedModel:
     "A stack of models, one per key (leading axis), for `train_gtf(..., ensemble=True)`."
+    if not callable(make):
+        _fail("make", "a function key -> ObservedModel, e.g. lambda k: make_model('shallow', N, M, key=k)", _describe(make))
+    typed = isinstance(keys, jax.Array) and jnp.issubdtype(keys.dtype, jax.dtypes.prng_key) and keys.ndim == 1
+    legacy = isinstance(keys, jax.Array) and keys.dtype == jnp.uint32 and keys.ndim == 2 and keys.shape[1] == 2
+    if not (typed or legacy) or len(keys) == 0:
+        _fail("keys", "one JAX random key per member, e.g. jax.random.split(jax.random.key(0), n)", _describe(keys))
     native = lambda a: a.astype(jax.dtypes.canonicalize_dtype(a.dtype)) \
         if eqx.is_array(a) and not jax.dtypes.issubdtype(a.dtype, jax.dtypes.prng_key) else a
     with x64():   # initialisers that draw in float64 (normalized_positive_definite) must be traced with it on ...
         models = eqx.filter_vmap(make)(keys)
+    if not isinstance(models, ObservedModel):
+        _fail("make", "a function that returns an ObservedModel (dsrlab.plrnn.make_model)", f"one returning {type(models).__name__}")
     return jax.tree_util.tree_map(native, models)   # ... and arrays from `make` keep the caller's default dtypes
 
 
@@ -408,7 +445,11 @@ def ensemble_member(
     model: ObservedModel,   # a stacked ensemble
     i: int,                 # member index
 ) -> ObservedModel:
-    "Member `i` of a stacked ensemble."
+    "Member `i` of a stacked ensemble (a negative `i` counts from the end)."
+    if not isinstance(model, ObservedModel) or model.latent.A.ndim != 2:
+        _fail("model", "a stacked ensemble (from make_ensemble, or train_gtf(..., ensemble=True))", _describe(model))
+    n = model.latent.A.shape[0]
+    i = check_int(i, "i", minimum=-n, maximum=n - 1)   # JAX would clamp an index past the end to the last member
     return jax.tree_util.tree_map(lambda a: a[i] if eqx.is_array(a) else a, model)
 
 
@@ -417,6 +458,11 @@ def plot_history(
     title: str = "Training",
 ) -> go.Figure:
     "Loss (log scale) and alpha against steps, and D_stsp and D_H at the evaluation steps."
+    needed = ("step", "loss", "alpha", "eval_step", "state_space_divergence", "power_spectrum_distance")
+    if not isinstance(history, dict) or not all(k in history for k in needed):
+        _fail("history", f"TrainResult.history (a dict with {', '.join(needed)})", _describe(history))
+    if not isinstance(title, str):
+        _fail("title", "a string", _describe(title))
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
     rows = 2 if np.any(history["eval_step"] > 0) else 1
@@ -454,6 +500,11 @@ _KINDS = ("plrnn", "dendritic", "shallow", "clipped_shallow", "alrnn")   # what 
 def _plain(value):
     "A 0-d NumPy or JAX array as the Python number it holds (hyperparameters stay hashable and JSON-able)."
     return value.item() if isinstance(value, (np.ndarray, np.generic, jax.Array)) and np.ndim(value) == 0 else value
+
+
+def _pair(lr):
+    "A list or tuple `lr` as a tuple of plain numbers, so that a hyperparameter hashes; `TrainConfig` checks it is a pair."
+    return tuple(_plain(v) for v in lr) if isinstance(lr, (list, tuple)) else lr
 
 
 def _hyper(default, converter=_plain):
@@ -500,10 +551,19 @@ class PLRNNReconstructor(Reconstructor):
     context_length: ClassVar[int] = 1
     kinds: ClassVar[tuple] = ("flow", "map")
 
-    def __check_init__(self):
+    def __check_init__(self):   # every hyperparameter, when the estimator is made: a bad one never reaches `fit`
         for name, allowed in (("kind", _KINDS), ("observation", ("identity", "affine")), ("forcing", ("gtf", "stf"))):
-            if getattr(self, name) not in allowed:
-                raise InputError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {getattr(self, name)!r}.")
+            check_option(getattr(self, name), name, allowed)
+        if self.latent is not None:
+            check_int(self.latent, "latent")
+        check_int(self.hidden, "hidden"), check_int(self.P, "P", minimum=0), check_int(self.tau, "tau")
+        TrainConfig(n_steps=self.n_steps, seq_len=self.seq_len, batch_size=self.batch_size, lr=self.lr, clip_norm=self.clip_norm,
+                    noise=self.noise, alpha=self.alpha, alpha_decay=self.alpha_decay, tau=self.tau, reg_latent=self.reg_latent,
+                    steps_per_call=self.steps_per_call)
+        if not isinstance(self.progress, (bool, np.bool_)):
+            _fail("progress", "True or False", _describe(self.progress))
+        if self.checkpoint is not None and not isinstance(self.checkpoint, (str, os.PathLike)):
+            _fail("checkpoint", "a file path (a str or pathlib.Path) or None", _describe(self.checkpoint))
 
     @property
     def dim(self) -> int | None:

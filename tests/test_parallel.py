@@ -43,3 +43,34 @@ def test_sharded_equals_single_device():
     assert four["spec"] == "PartitionSpec('ensemble',)" or four["spec"] == "P('ensemble',)", four["spec"]
     np.testing.assert_allclose(four["sq"], one["sq"], rtol=1e-12)
     assert np.asarray(one["losses"]).shape == (10, 100)
+
+
+def test_bad_arguments_refused_before_training():
+    "Every argument is checked on the host, each refusal naming it (in this process: one CPU device)."
+    import jax
+    import jax.numpy as jnp
+    import pytest
+    from dsrlab.core import InputError
+    from dsrlab.parallel import ensemble_map, pad_ensemble, shard_ensemble, train_ensemble, train_member, ensemble_mesh
+    data = np.random.default_rng(0).normal(size=(2, 30, 2)).astype(np.float32)
+    keys = jax.random.split(jax.random.key(0), 2)
+    for kwargs, msg in ((dict(lrs=[np.nan, 1e-3]), "lrs must be finite"), (dict(lrs=[1e-3, -1.0]), "lrs must be > 0"),
+                        (dict(lrs=[1e-3]), "lrs must be one learning rate per member of data (2)"),
+                        (dict(keys=keys[:1]), "keys must be one JAX random key per member of data (2)"),
+                        (dict(keys=None), "keys must be"), (dict(data=data[0]), "data must be 3-D"),
+                        (dict(data=np.where(np.arange(30)[:, None] == 3, np.inf, data)), "data must be finite"),
+                        (dict(n_steps="10"), "n_steps must be an integer"), (dict(mesh="cpu"), "mesh must be a device mesh")):
+        args = {"keys": keys, "data": data, "lrs": [1e-3, 1e-3], **kwargs}
+        with pytest.raises(InputError) as e:
+            train_ensemble(args.pop("keys"), args.pop("data"), args.pop("lrs"), **args)
+        assert msg in str(e.value), str(e.value)
+    with pytest.raises(InputError, match="train_member is random"):
+        train_member(None, data[0], 1e-3)
+    with pytest.raises(InputError, match="lr must be > 0; got nan"):
+        train_member(keys[0], data[0], float("nan"))
+    with pytest.raises(InputError, match="tree must be arrays"):
+        pad_ensemble(jnp.float32(1.0), 2)
+    with pytest.raises(InputError, match="tree must be an ensemble of at least one member"):
+        shard_ensemble(jnp.zeros((0, 3)), ensemble_mesh())
+    with pytest.raises(InputError, match="inputs must be"):
+        ensemble_map(lambda a: a, "abc")

@@ -1,4 +1,6 @@
-"Bad input to dsrlab.training is refused on the host, before anything is compiled."
+"Bad input to dsrlab.training is refused on the host, before anything is compiled; checkpoints that do not fit are refused."
+import io
+
 import jax
 import numpy as np
 import pytest
@@ -14,6 +16,15 @@ def no_compile(monkeypatch):
     def boom(*a, **k):
         raise AssertionError("compiled before validating")
     monkeypatch.setattr(training, "train_loop", boom)
+
+
+def _checkpoint_arrays(path) -> bytes:
+    "The serialised arrays of a checkpoint file: after the magic line, the header's length (8 bytes) and the header."
+    from dsrlab.core import _CHECKPOINT
+    raw = open(path, "rb").read()
+    assert raw.startswith(_CHECKPOINT)
+    n = int.from_bytes(raw[len(_CHECKPOINT):len(_CHECKPOINT) + 8], "little")
+    return raw[len(_CHECKPOINT) + 8 + n:]
 
 
 @pytest.fixture
@@ -167,7 +178,7 @@ def test_nonfinite_loss_stops_and_keeps_last_finite_checkpoint(setup, tmp_path):
     assert e.value.step == 1
     like = {"state": e.value.state, "history": {"loss": np.zeros(20, np.float32), "alpha": np.zeros(20, np.float32)},
             "done": np.zeros((), np.int64)}
-    saved = eqx.tree_deserialise_leaves(ck, like)
+    saved = eqx.tree_deserialise_leaves(io.BytesIO(_checkpoint_arrays(ck)), like)
     assert int(saved["done"]) == 0
     for a, b in zip(jax.tree_util.tree_leaves(saved["state"]["member"]["params"]),
                     jax.tree_util.tree_leaves(eqx.filter(model, eqx.is_inexact_array))):
@@ -186,3 +197,153 @@ def test_ensemble_of_reconstructor_model_and_list_data(setup):
     for i, k in enumerate(jax.random.split(jax.random.key(6), 2)):
         alone = train_gtf(make_model("shallow", 3, 3, key=keys[i], hidden=6), parts, key=k, **kw)
         np.testing.assert_allclose(res.history["loss"][:, i], alone.history["loss"], rtol=1e-5)
+
+
+# ---- every hyperparameter checked before anything compiles
+
+@pytest.fixture
+def nothing_runs(monkeypatch):
+    "Fails the test if training gets as far as building its optimiser or starting its loop."
+    def boom(*a, **k):
+        raise AssertionError("got past validation")
+    monkeypatch.setattr(training, "train_loop", boom)
+    monkeypatch.setattr(training, "_optimizer", boom)
+
+
+@pytest.mark.parametrize("trainer", ["gtf", "stf", "bptt"])
+@pytest.mark.parametrize("kwargs, msg", [
+    (dict(n_steps="10"), "n_steps must be an integer >= 1; got str '10'"),
+    (dict(batch_size=1.5), "batch_size must be an integer >= 1; got float 1.5"),
+    (dict(noise=float("nan")), "noise must be >= 0; got nan"),
+    (dict(clip_norm=-1), "clip_norm must be >= 0; got -1"),
+    (dict(mar_weight=float("inf")), "mar_weight must be >= 0; got inf"),
+    (dict(lr=(1e-3, float("nan"))), "lr must be > 0; got nan"),
+    (dict(lr="0.1"), "lr must be a pair"),
+    (dict(steps_per_call=0), "steps_per_call must be an integer >= 1"),
+    (dict(checkpoint_every="10"), "checkpoint_every must be an integer >= 1"),
+    (dict(stop_at=-5), "stop_at must be an integer >= 0"),
+    (dict(eval_length=1), "eval_length must be an integer >= 2"),
+    (dict(progress="yes"), "progress must be True or False"),
+    (dict(key=3), "key must be a JAX random key"),
+    (dict(key=None), "is random: pass key="),
+])
+def test_every_argument_checked_first(nothing_runs, setup, trainer, kwargs, msg):
+    model, x = setup
+    fn = {"gtf": train_gtf, "stf": train_stf, "bptt": training.train_bptt}[trainer]
+    with pytest.raises(InputError) as e:
+        fn(model, x, **{"key": jax.random.key(0), "seq_len": 50, **kwargs})
+    assert msg in str(e.value)
+
+
+@pytest.mark.parametrize("kwargs, msg", [
+    (dict(reg_latent=float("nan")), "reg_latent must be >= 0; got nan"),
+    (dict(alpha=float("nan")), "alpha must be >= 0; got nan"),
+    (dict(alpha_decay=1.5), "alpha_decay must be in [0, 1]"),
+    (dict(alpha_every=0), "alpha_every must be an integer >= 1"),
+    (dict(tau=-1), "tau must be an integer >= 1"),
+    (dict(mar_units=1.5), "mar_units must be an integer >= 0"),
+    (dict(seq_len=True), "seq_len must be an integer >= 2; got bool True"),
+    (dict(lr=(1e-3,)), "lr must be a pair"),
+])
+def test_train_config_checks_every_field(kwargs, msg):
+    with pytest.raises(InputError) as e:
+        training.TrainConfig(**kwargs)
+    assert msg in str(e.value)
+    cfg = training.TrainConfig(lr=[np.float32(0.5), 0.25], alpha=jax.numpy.asarray(0.5), n_steps=np.int64(7))
+    assert cfg.lr == (0.5, 0.25) and type(cfg.alpha) is float and type(cfg.n_steps) is int and hash(cfg)
+
+
+def test_reconstructor_checks_hyperparameters_when_made():
+    from dsrlab.training import PLRNNReconstructor
+    for hp, msg in ((dict(n_steps="10"), "n_steps must be an integer"), (dict(noise=-1.0), "noise must be >= 0"),
+                    (dict(P=-1), "P must be an integer >= 0"), (dict(alpha_decay=float("nan")), "alpha_decay must be >= 0"),
+                    (dict(kind="shalow"), "Did you mean 'shallow'"), (dict(progress=None), "progress must be True or False"),
+                    (dict(checkpoint=3), "checkpoint must be a file path")):
+        with pytest.raises(InputError, match=msg):
+            PLRNNReconstructor(**hp)
+    assert PLRNNReconstructor(lr=[jax.numpy.float32(0.5), 0.25]).lr == (0.5, 0.25)
+
+
+def test_functions_check_their_arguments(setup):
+    from dsrlab.training import ensemble_member, forced_rollout, jacobian_product_bound, make_ensemble, optimal_alpha
+    model, x = setup
+    with pytest.raises(InputError, match="alpha must be in"):
+        forced_rollout(model, x[:10], 2.0)
+    with pytest.raises(InputError, match="x must be finite"):
+        forced_rollout(model, np.where(np.arange(10)[:, None] == 3, np.nan, x[:10]), 0.5)
+    with pytest.raises(InputError, match="x must be 3-D"):
+        jacobian_product_bound(model, x[:10])
+    with pytest.raises(InputError, match="G must be >= 0; got nan"):
+        optimal_alpha(float("nan"))
+    assert float(optimal_alpha(0.0)) == 0.0 and float(optimal_alpha(4)) == 0.75
+    with pytest.raises(InputError, match="n_units must be an integer >= 0 and <= 3"):
+        training.manifold_attractor_regularization(model.latent, -1, 1.0)
+    with pytest.raises(InputError, match="weight must be >= 0; got nan"):
+        training.manifold_attractor_regularization(model.latent, 1, float("nan"))
+    with pytest.raises(InputError, match="keys must be one JAX random key per member"):
+        make_ensemble(lambda k: make_model("shallow", 3, 3, key=k), 3)
+    ens = make_ensemble(lambda k: make_model("shallow", 3, 3, key=k, hidden=4), jax.random.split(jax.random.key(1), 2))
+    with pytest.raises(InputError, match="i must be an integer >= -2 and <= 1; got 99"):
+        ensemble_member(ens, 99)        # JAX clamps: it used to return member 1
+    np.testing.assert_array_equal(np.asarray(ensemble_member(ens, -1).latent.A), np.asarray(ens.latent.A[1]))
+    with pytest.raises(InputError, match="model must be a stacked ensemble"):
+        ensemble_member(model, 0)
+
+
+# ---- checkpoints: settings, data and model size checked; files without extension; corruption refused
+
+KW = dict(n_steps=20, steps_per_call=5, seq_len=20, batch_size=2, progress=False)
+
+
+def test_checkpoint_without_extension_resumes(setup, tmp_path):
+    model, x = setup
+    full = train_gtf(model, x, key=jax.random.key(1), **KW)
+    ck = tmp_path / "run"                                   # no extension
+    train_gtf(model, x, key=jax.random.key(1), checkpoint=ck, stop_at=10, **KW)
+    assert ck.exists() and not list(tmp_path.glob("run.*"))   # one file, under the name given
+    resumed = train_gtf(model, x, key=jax.random.key(1), checkpoint=str(ck), **KW)
+    np.testing.assert_array_equal(resumed.history["loss"], full.history["loss"])
+    for a, b in zip(jax.tree_util.tree_leaves(resumed.model), jax.tree_util.tree_leaves(full.model)):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+
+def test_checkpoint_refuses_other_data_model_or_settings(setup, tmp_path):
+    model, x = setup
+    ck = str(tmp_path / "run.ckpt")
+    train_gtf(model, x, key=jax.random.key(1), checkpoint=ck, stop_at=10, **KW)
+    with pytest.raises(InputError, match=r"written by a run with other .*data"):
+        train_gtf(model, x[::-1].copy(), key=jax.random.key(1), checkpoint=ck, **KW)
+    bigger = make_model("shallow", 3, 3, key=jax.random.key(0), hidden=9)
+    with pytest.raises(InputError, match=r"written by a run with other .*model"):
+        train_gtf(bigger, x, key=jax.random.key(1), checkpoint=ck, **KW)
+    with pytest.raises(InputError, match=r"written by a run with other .*config"):
+        train_gtf(model, x, key=jax.random.key(1), checkpoint=ck, noise=0.1, **KW)
+    with pytest.raises(InputError, match="written by a run with other"):
+        train_stf(model, x, key=jax.random.key(1), checkpoint=ck, **KW)
+
+
+def test_corrupted_checkpoint_is_refused(setup, tmp_path):
+    "64 bytes flipped in the arrays: the checksum no longer matches, and the file is refused, not loaded."
+    model, x = setup
+    ck = tmp_path / "run.ckpt"
+    train_gtf(model, x, key=jax.random.key(1), checkpoint=ck, stop_at=10, **KW)
+    raw = bytearray(ck.read_bytes())
+    start = len(raw) - len(_checkpoint_arrays(ck))
+    for i in range(start + 100, start + 164):
+        raw[i] ^= 0xFF
+    ck.write_bytes(bytes(raw))
+    with pytest.raises(InputError, match="corrupted"):
+        train_gtf(model, x, key=jax.random.key(1), checkpoint=ck, **KW)
+    ck.write_bytes(b"not a checkpoint at all")
+    with pytest.raises(InputError, match="corrupted"):
+        train_gtf(model, x, key=jax.random.key(1), checkpoint=ck, **KW)
+
+
+def test_missing_checkpoint_folder_refused_before_training(nothing_runs, setup, tmp_path):
+    model, x = setup
+    with pytest.raises(InputError, match="checkpoint must be in a folder that exists"):
+        train_gtf(model, x, key=jax.random.key(1), checkpoint=tmp_path / "nope" / "run.ckpt", **KW)
+    with pytest.raises(InputError, match="checkpoint must be a file path, not a folder"):
+        train_gtf(model, x, key=jax.random.key(1), checkpoint=tmp_path, **KW)
+    with pytest.raises(InputError, match="checkpoint must be a file path"):
+        train_gtf(model, x, key=jax.random.key(1), checkpoint=3, **KW)
