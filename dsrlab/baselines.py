@@ -17,7 +17,32 @@ import numpy as np
 import optax
 from jaxtyping import Array, Float, PRNGKeyArray
 
-from .core import Reconstructor, Windows, fitted, require_key, train_loop, x64
+from .core import (InputError, NotFittedError, Reconstructor, Windows, _describe, as_array, as_trajectory, check_int,
+                         check_positive, check_real, fitted, require_key, train_loop, x64)
+
+
+def _plain(value):
+    "A 0-d NumPy or JAX array as the Python number it holds: hyperparameters stay hashable and JSON-able."
+    return value.item() if isinstance(value, (np.ndarray, np.generic, jax.Array)) and np.ndim(value) == 0 else value
+
+
+def _hyper(default, static: bool = True):
+    return eqx.field(default=default, static=static, converter=_plain)
+
+
+def _check_fraction(value, name: str) -> float:
+    "`value` as a float in (0, 1], or an `InputError`."
+    v = check_positive(value, name)
+    if v > 1:
+        raise InputError(f"{name} must be in (0, 1]; got {v:g}.")
+    return v
+
+
+def _fitted_context(model, context):
+    "`context` checked for a fitted `model` (at least `context_length` rows of its dimension), or an `InputError`."
+    if not model.is_fitted:
+        raise NotFittedError(f"{type(model).__name__} is not fitted: call .fit(data, dt, key=...) first; it returns the fitted model.")
+    return as_trajectory(context, "context", dim=model.dim, min_length=max(1, model.context_length), dtype=None)
 
 # %% auto #0
 __all__ = ['LastValue', 'MeanValue', 'EchoStateNetwork', 'VectorField', 'NeuralODE']
@@ -89,18 +114,24 @@ class EchoStateNetwork(Reconstructor):
 
     `generate` drives the reservoir with the whole context from r = 0, then runs it closed-loop on its own
     read-out; it needs `context_length` = 20 rows at least, for the reservoir to forget its zero start."""
-    size: int = eqx.field(default=300, static=True)   # reservoir units N
-    spectral_radius: float = 0.9     # largest |eigenvalue| of W
-    input_scale: float = 0.5         # W_in entries uniform in [-input_scale, input_scale]
-    density: float = 0.05            # fraction of nonzero entries of W
-    leak: float = 1.0                # leak rate a in r' = (1 - a) r + a tanh(W r + W_in x + b)
-    ridge: float = 1e-6              # ridge penalty per training sample
-    washout: int = eqx.field(default=50, static=True)  # reservoir states dropped at the start of each trajectory
+    size: int = _hyper(300)          # reservoir units N
+    spectral_radius: float = _hyper(0.9, static=False)  # largest |eigenvalue| of W
+    input_scale: float = _hyper(0.5, static=False)      # W_in entries uniform in [-input_scale, input_scale]
+    density: float = _hyper(0.05, static=False)         # fraction of nonzero entries of W, in (0, 1]
+    leak: float = _hyper(1.0, static=False)             # leak rate a in (0, 1]: r' = (1 - a) r + a tanh(W r + W_in x + b)
+    ridge: float = _hyper(1e-6, static=False)           # ridge penalty per training sample, >= 0
+    washout: int = _hyper(50)        # reservoir states dropped at the start of each trajectory
     W: Float[Array, "N N"] | None = fitted()        # reservoir matrix
     W_in: Float[Array, "N D"] | None = fitted()     # input weights
     b: Float[Array, " N"] | None = fitted()         # bias
     W_out: Float[Array, "D 2*N"] | None = fitted()  # readout from [r, r^2]
     context_length: ClassVar[int] = 20
+
+    def __check_init__(self):
+        check_int(self.size, "size"); check_int(self.washout, "washout", minimum=0)
+        check_positive(self.spectral_radius, "spectral_radius"); check_positive(self.input_scale, "input_scale")
+        _check_fraction(self.density, "density"); _check_fraction(self.leak, "leak")
+        check_positive(self.ridge, "ridge", allow_zero=True)
 
     @property
     def dim(self) -> int | None:
@@ -115,10 +146,14 @@ class EchoStateNetwork(Reconstructor):
         key: PRNGKeyArray,       # randomness of W, W_in and b
     ) -> "EchoStateNetwork":
         "A copy holding a new random reservoir for `dim` inputs, W scaled to `spectral_radius`; no readout yet."
+        dim, key = check_int(dim, "dim"), require_key(key, "EchoStateNetwork.reservoir")
         k1, k2, k3, k4 = jax.random.split(key, 4)
         N = self.size
         W = jax.random.normal(k1, (N, N)) * (jax.random.uniform(k2, (N, N)) < self.density)
         rho = np.max(np.abs(np.linalg.eigvals(np.asarray(W, np.float64))))   # NumPy: float64 whatever JAX's setting
+        if not rho > 0:
+            raise InputError(f"density must leave W a nonzero eigenvalue; got density {self.density:g} with size {N}, whose "
+                             f"random W is nilpotent (it has {int(np.count_nonzero(np.asarray(W)))} nonzero entries): raise it.")
         return dataclasses.replace(
             self, W=(W * (self.spectral_radius / rho)).astype(jnp.float32),
             W_in=self.input_scale * jax.random.uniform(k3, (N, dim), jnp.float32, -1, 1),
@@ -143,6 +178,7 @@ class EchoStateNetwork(Reconstructor):
         context,                 # observed states (T_c, D): the reservoir listens to all of them
     ):
         "The closed-loop reservoir map r -> r' in float64 (call it under `x64`, as `max_lyapunov` does) and r after the context."
+        context = _fitted_context(self, context)
         with x64():
             m = _as_float64(self)
             step = lambda r: _reservoir_step(m.W, m.W_in, m.b, m.leak, r, m.W_out @ _features(r))
@@ -160,8 +196,20 @@ class VectorField(eqx.Module):
     "The autonomous vector field dx/dt = mlp(x), in the signature of `diffrax.ODETerm`."
     mlp: eqx.nn.MLP
 
-    def __call__(self, t, x, args):
-        return self.mlp(x).astype(x.dtype)
+    def __call__(
+        self,
+        t,            # time (unused: the field is autonomous)
+        x,            # state (D,)
+        args=None,    # unused (diffrax passes its `args`)
+    ):
+        "dx/dt at `x`."
+        if not isinstance(t, jax.core.Tracer):
+            check_real(t, "t")
+        x = as_array(x, "x", ndim=1, dim=self.mlp.in_size, dtype=None)
+        dx = self.mlp(x).astype(x.dtype)
+        if not isinstance(dx, jax.core.Tracer) and not np.all(np.isfinite(np.asarray(dx))):
+            raise InputError(f"x must give a finite velocity; got NaN or inf (values up to {float(jnp.max(jnp.abs(x))):.3g}).")
+        return dx
 
 
 def _solve(field, x0, n_points: int, dt, adjoint=diffrax.RecursiveCheckpointAdjoint()):
@@ -202,16 +250,20 @@ class NeuralODE(Reconstructor):
     """Neural ODE dx/dt = f_theta(x) (Chen et al. 2018) trained by multiple shooting on short windows.
 
     `generate` integrates from `context[-1]`, the only context row it uses. Flows only: it needs dt."""
-    width: int = eqx.field(default=64, static=True)      # hidden width of the MLP
-    depth: int = eqx.field(default=2, static=True)       # hidden layers
-    n_steps: int = eqx.field(default=1000, static=True)  # optimiser steps
-    horizon: int = eqx.field(default=10, static=True)    # window length in samples (shooting from its first state)
-    batch_size: int = eqx.field(default=32, static=True)  # windows per step
-    lr: float = 3e-3                                      # peak learning rate (cosine decay to 0)
+    width: int = _hyper(64)        # hidden width of the MLP
+    depth: int = _hyper(2)         # hidden layers (0: a linear field)
+    n_steps: int = _hyper(1000)    # optimiser steps
+    horizon: int = _hyper(10)      # window length in samples (shooting from its first state), >= 2
+    batch_size: int = _hyper(32)   # windows per step
+    lr: float = _hyper(3e-3, static=False)  # peak learning rate (cosine decay to 0)
     progress: bool = eqx.field(default=False, static=True)  # show a progress bar while training
     field: VectorField | None = fitted()                  # the learned vector field
     dt: float | None = fitted(static=True)                # the sampling step it was fitted at
     kinds: ClassVar[tuple] = ("flow",)
+
+    def __check_init__(self):
+        check_int(self.width, "width"); check_int(self.depth, "depth", minimum=0); check_int(self.n_steps, "n_steps")
+        check_int(self.horizon, "horizon", minimum=2); check_int(self.batch_size, "batch_size"); check_positive(self.lr, "lr")
 
     @property
     def dim(self) -> int | None:
@@ -242,6 +294,7 @@ class NeuralODE(Reconstructor):
         context,                 # observed states (T_c, D); the map starts from the last
     ):
         "The flow map over one sampling step in float64 (call it under `x64`, as `max_lyapunov` does) and `context[-1]`."
+        context = _fitted_context(self, context)
         with x64():
             field = _as_float64(self.field)
             step = lambda x: _solve(field, x, 2, self.dt, diffrax.DirectAdjoint())[1]

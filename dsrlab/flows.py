@@ -19,8 +19,8 @@ import numpy as np
 import optax
 from jaxtyping import Array, Float, PRNGKeyArray, UInt32
 
-from .core import (InputError, Reconstructor, Standardizer, as_array, as_batch, check_int, check_positive, fitted,
-                         require_key, train_loop, x64)
+from .core import (InputError, NotFittedError, Reconstructor, Standardizer, _describe, as_array, as_batch, as_trajectory, check_generated,
+                         check_int, check_key, check_option, check_positive, check_real, fitted, require_key, train_loop, x64)
 
 # %% auto #0
 __all__ = ['COUPLINGS', 'time_embedding', 'RectifiedFlow', 'interpolate', 'rectified_flow_loss', 'ot_pairing', 'train_flow',
@@ -33,6 +33,19 @@ def time_embedding(
     n_frequencies: int,    # number of frequencies; the embedding has 2 * n_frequencies entries
 ) -> Float[Array, " 2*n_frequencies"]:
     "Sinusoidal features sin(pi 2^k t), cos(pi 2^k t), k = 0 .. n_frequencies - 1."
+    return _time_embedding(_check_time(t), check_int(n_frequencies, "n_frequencies"))
+
+
+def _check_time(t, name: str = "t"):
+    "A time: a finite number (a traced scalar passes: under `jit` or `vmap` it is checked for shape only)."
+    if isinstance(t, jax.core.Tracer):
+        if t.ndim:
+            raise InputError(f"{name} must be a scalar time; got a traced array of shape {tuple(t.shape)}.")
+        return t
+    return jnp.float32(check_real(t, name))
+
+
+def _time_embedding(t, n_frequencies: int):
     w = jnp.pi * 2.0 ** jnp.arange(n_frequencies, dtype=jnp.float32)
     return jnp.concatenate([jnp.sin(w * t), jnp.cos(w * t)])
 
@@ -59,6 +72,9 @@ class RectifiedFlow(eqx.Module):
         self.context_dim = check_int(context_dim, "context_dim", minimum=0)
         self.n_frequencies = check_int(n_frequencies, "n_frequencies")
         width, depth = check_int(width, "width"), check_int(depth, "depth")
+        if not callable(activation):
+            raise InputError(f"activation must be a function (such as jax.nn.silu); got {_describe(activation)}.")
+        check_key(key)
         self.mlp = eqx.nn.MLP(self.dim + 2 * self.n_frequencies + self.context_dim, self.dim, width, depth,
                               activation=activation, key=key, dtype=jnp.float32)
 
@@ -69,10 +85,23 @@ class RectifiedFlow(eqx.Module):
         context: Float[Array, " C"] | None = None,  # conditioning vector, when context_dim > 0
     ) -> Float[Array, " D"]:
         "The velocity v(x, t, c)."
-        parts = [x.astype(jnp.float32), time_embedding(jnp.asarray(t, jnp.float32), self.n_frequencies)]
+        x = as_array(x, "x", ndim=1, dim=self.dim)
+        parts = [x, _time_embedding(_check_time(t), self.n_frequencies)]
         if self.context_dim:
-            parts.append(context.astype(jnp.float32))
-        return self.mlp(jnp.concatenate(parts))
+            if context is None:
+                raise InputError(f"context must be given: the flow has context_dim={self.context_dim}.")
+            parts.append(as_array(context, "context", ndim=1, dim=self.context_dim))
+        elif context is not None:
+            raise InputError("context must be None: the flow has context_dim=0; build it with context_dim=C.")
+        return _finite(self.mlp(jnp.concatenate(parts)), "RectifiedFlow", "x, t and context")
+
+
+def _finite(y, who: str, names: str):
+    "`y` if it is traced or finite; else an `InputError`: finite input whose result overflowed is bad input."
+    leaves = jax.tree_util.tree_leaves(y)
+    if any(isinstance(l, jax.core.Tracer) for l in leaves) or all(np.all(np.isfinite(np.asarray(l))) for l in leaves):
+        return y
+    raise InputError(f"{names} must give a finite result in {who}; got NaN or inf (an overflow): rescale them.")
 
 # %% ../nbs/09_flows.ipynb #ba0e4dcc
 def interpolate(
@@ -81,7 +110,19 @@ def interpolate(
     t: Float[Array, " B"],     # times in [0, 1]
 ) -> Float[Array, "B D"]:
     "The points X_t = t X1 + (1 - t) X0 on the straight lines from X0 to X1."
+    x0, x1, t = _check_pairs(x0, x1, t)
     return t[:, None] * x1 + (1 - t[:, None]) * x0
+
+
+def _check_pairs(x0, x1, t):
+    "`(x0, x1, t)` as float32 arrays of shapes (B, D), (B, D), (B,), or an `InputError`."
+    x0, x1 = as_array(x0, "x0", ndim=2), as_array(x1, "x1", ndim=2)
+    if x1.shape != x0.shape:
+        raise InputError(f"x1 must have the shape of x0 {tuple(x0.shape)} (paired row by row); got {tuple(x1.shape)}.")
+    t = as_array(t, "t", ndim=1)
+    if t.shape != x0.shape[:1]:
+        raise InputError(f"t must have one time per row of x0, shape ({x0.shape[0]},); got {tuple(t.shape)}.")
+    return x0, x1, t
 
 
 def rectified_flow_loss(
@@ -92,9 +133,18 @@ def rectified_flow_loss(
     context: Float[Array, "B C"] | None = None,  # conditioning vectors
 ) -> Float[Array, ""]:
     "Mean over the batch of ||(X1 - X0) - v(X_t, t)||^2."
-    xt = interpolate(x0, x1, t)
+    if not isinstance(flow, RectifiedFlow):
+        raise InputError(f"flow must be a RectifiedFlow; got {_describe(flow)}.")
+    x0, x1, t = _check_pairs(x0, x1, t)
+    if flow.context_dim:
+        if context is None:
+            raise InputError(f"context must be given: the flow has context_dim={flow.context_dim}.")
+        context = _check_samples(context, "context", dim=flow.context_dim, n=x0.shape[0])
+    elif context is not None:
+        raise InputError("context must be None: the flow has context_dim=0.")
+    xt = t[:, None] * x1 + (1 - t[:, None]) * x0
     v = jax.vmap(flow)(xt, t, context) if flow.context_dim else jax.vmap(lambda x, s: flow(x, s))(xt, t)
-    return jnp.mean(jnp.sum((x1 - x0 - v) ** 2, axis=-1))
+    return _finite(jnp.mean(jnp.sum((x1 - x0 - v) ** 2, axis=-1)), "rectified_flow_loss", "x0, x1 and t")
 
 # %% ../nbs/09_flows.ipynb #2a0e9a95
 COUPLINGS = ("independent", "exact", "sinkhorn", "paired")
@@ -109,10 +159,22 @@ def ot_pairing(
     key: PRNGKeyArray | None = None,  # Sinkhorn: random key to draw pairs from the plan
 ) -> tuple[Array, Array]:
     "Indices (i, j): x0[i] is coupled with x1[j] by minibatch optimal transport for the squared distance."
-    if method not in ("exact", "sinkhorn"):   # checked here, before anything is traced or compiled
-        raise InputError(f"method must be 'exact' or 'sinkhorn'; got {method!r}.")
-    if method == "sinkhorn" and key is None:
-        raise InputError("method='sinkhorn' draws the pairs from the entropic plan: pass key=jax.random.key(seed).")
+    method = check_option(method, "method", ("exact", "sinkhorn"))   # checked here, before anything is traced or compiled
+    if method == "sinkhorn":
+        require_key(key, "method='sinkhorn' (it draws the pairs from the entropic plan)")
+        epsilon = check_positive(epsilon, "epsilon")
+    elif key is not None:
+        check_key(key)
+    x0, x1 = as_array(x0, "x0", ndim=2), as_array(x1, "x1", ndim=2)
+    if x1.shape != x0.shape:
+        raise InputError(f"x1 must have the shape of x0 {tuple(x0.shape)} (a minibatch of as many points); got {tuple(x1.shape)}.")
+    if x0.shape[0] < 1:
+        raise InputError(f"x0 must hold at least one point; got shape {tuple(x0.shape)}.")
+    if not isinstance(x0, jax.core.Tracer) and not isinstance(x1, jax.core.Tracer):
+        scale = max(float(np.max(np.abs(np.asarray(x0)))), float(np.max(np.abs(np.asarray(x1)))))
+        if 4 * x0.shape[1] * scale**2 > 1e37:
+            raise InputError(f"x0 and x1 must be small enough for their squared distances to fit in float32; got values up "
+                             f"to {scale:.3g}: standardise them.")
     from ott.geometry import pointcloud  # ott (1.4 s to import) only where a coupling is computed
     if method == "exact":
         from ott.tools import unreg
@@ -203,9 +265,9 @@ def train_flow(
     "The trained flow and the loss at each step (by `dsrlab.core.train_loop`: Ctrl-C saves the checkpoint, then stops)."
     if not isinstance(flow, RectifiedFlow):
         raise InputError(f"flow must be a RectifiedFlow; got {type(flow).__name__}.")
+    require_key(key, "train_flow")
     x1 = _check_samples(x1, "x1", dim=flow.dim)
-    if coupling not in COUPLINGS:
-        raise InputError(f"coupling must be one of {COUPLINGS}; got {coupling!r}.")
+    coupling = check_option(coupling, "coupling", COUPLINGS)
     if x0 is not None:
         x0 = _check_samples(x0, "x0", dim=flow.dim, n=x1.shape[0] if coupling == "paired" else None)
     elif coupling == "paired":
@@ -223,9 +285,15 @@ def train_flow(
         fixed_t = check_positive(fixed_t, "fixed_t", allow_zero=True)
         if fixed_t > 1:
             raise InputError(f"fixed_t must be in [0, 1]; got {fixed_t}.")
-    opt_name = f"adam({learning_rate})" if optimizer is None else "custom"
+    if checkpoint_every is not None:
+        checkpoint_every = check_int(checkpoint_every, "checkpoint_every")
     if optimizer is None:
-        optimizer = _adam(check_positive(learning_rate, "learning_rate"))
+        learning_rate = check_positive(learning_rate, "learning_rate")
+        optimizer, opt_name = _adam(learning_rate), f"adam({learning_rate})"
+    elif not (hasattr(optimizer, "init") and hasattr(optimizer, "update")):
+        raise InputError(f"optimizer must be an optax GradientTransformation (or None for Adam); got {_describe(optimizer)}.")
+    else:
+        opt_name = "custom"
     params, static = eqx.partition(flow, eqx.is_inexact_array)
     step = jax.tree_util.Partial(_flow_step, (x1, x0, context), optimizer, static, batch_size, coupling, fixed_t,
                                  sinkhorn_epsilon)
@@ -287,8 +355,8 @@ def _f32(*xs):
 def _check_sampling(flow, x0, context, n_steps):
     if not isinstance(flow, RectifiedFlow):
         raise InputError(f"flow must be a RectifiedFlow; got {type(flow).__name__}.")
-    x0 = _check_samples(x0, "x0", dim=flow.dim)
     n_steps = check_int(n_steps, "n_steps")
+    x0 = _check_samples(x0, "x0", dim=flow.dim)
     if flow.context_dim:
         if context is None:
             raise InputError(f"context must be given: the flow has context_dim={flow.context_dim}.")
@@ -311,20 +379,23 @@ def sample(
     atol: float = 1e-5,      # absolute tolerance (method "tsit5")
     reverse: bool = False,   # integrate from t = 1 back to t = 0 (x0 are then target-side points)
     return_path: bool = False,  # Euler: return the whole path (n_steps + 1, B, D)
+    nonfinite: str = "raise",   # points that leave the finite numbers: "raise" a `DivergedError`, or "keep" them
 ) -> Float[Array, "B D"]:
     "Points Z_1 from solving dZ/dt = v(Z, t) from Z_0 = x0 (Euler steps or an adaptive Tsit5 solve)."
-    x0, context, n_steps = _check_sampling(flow, x0, context, n_steps)
-    t0, t1 = _f32(*((1.0, 0.0) if reverse else (0.0, 1.0)))
-    if method == "euler":
-        if return_path:
-            return _euler_path(flow, x0, context, n_steps, t0, t1)
-        return _euler(flow, x0, context, jnp.asarray(n_steps), t0, t1)[0]
+    method, nonfinite = check_option(method, "method", ("euler", "tsit5")), check_option(nonfinite, "nonfinite", ("raise", "keep"))
     if method == "tsit5":
         if return_path:
             raise InputError("return_path is only available for method='euler'.")
         rtol, atol = _f32(check_positive(rtol, "rtol"), check_positive(atol, "atol"))
-        return _adaptive_solve(flow, x0, context, t0, t1, rtol, atol, 10_000)[0]
-    raise InputError(f"method must be 'euler' or 'tsit5'; got {method!r}.")
+    x0, context, n_steps = _check_sampling(flow, x0, context, n_steps)
+    t0, t1 = _f32(*((1.0, 0.0) if reverse else (0.0, 1.0)))
+    if method == "euler" and return_path:
+        out = _euler_path(flow, x0, context, n_steps, t0, t1)
+    elif method == "euler":
+        out = _euler(flow, x0, context, jnp.asarray(n_steps), t0, t1)[0]
+    else:
+        out = _adaptive_solve(flow, x0, context, t0, t1, rtol, atol, 10_000)[0]
+    return check_generated(out, "sample", nonfinite)
 
 
 def count_steps(
@@ -336,9 +407,9 @@ def count_steps(
     atol: float = 1e-5,   # absolute tolerance
 ) -> int:
     "Number of Tsit5 steps (6 velocity evaluations each) the adaptive solve from x0 takes."
+    rtol, atol = check_positive(rtol, "rtol"), check_positive(atol, "atol")
     x0, context, _ = _check_sampling(flow, x0, context, 1)
-    args = _f32(0.0, 1.0, check_positive(rtol, "rtol"), check_positive(atol, "atol"))
-    return int(_adaptive_solve(flow, x0, context, *args, 10_000)[1])
+    return int(_adaptive_solve(flow, x0, context, *_f32(0.0, 1.0, rtol, atol), 10_000)[1])
 
 
 def straightness(
@@ -353,7 +424,7 @@ def straightness(
     # with h = 1/N, Z_1 - Z_0 is the mean of the v_k, so S is the spread of v along each path:
     # (1/N) sum_k |Z_1 - Z_0 - v_k|^2 = (1/N) sum_k |v_k|^2 - |(1/N) sum_k v_k|^2
     _, sv, sv2 = _euler(flow, x0, context, jnp.asarray(n_steps), *_f32(0.0, 1.0))
-    return float(jnp.mean(sv2 / n_steps - jnp.sum((sv / n_steps) ** 2, axis=-1)))
+    return _finite(float(jnp.mean(sv2 / n_steps - jnp.sum((sv / n_steps) ** 2, axis=-1))), "straightness", "x0 and context")
 
 # %% ../nbs/09_flows.ipynb #8ad74d5f
 def reflow(
@@ -367,6 +438,8 @@ def reflow(
     **train_kwargs,            # passed to `train_flow` (n_steps, batch_size, learning_rate, ...)
 ) -> tuple[RectifiedFlow, np.ndarray]:
     "The (k+1)-rectified flow, trained on the pairs (X0, Z1) that simulating `flow` from x0 gives, and its losses."
+    simulation_steps = check_int(simulation_steps, "simulation_steps")
+    require_key(key, "reflow")
     z1 = sample(flow, x0, simulation_steps, context=context)
     k_init, k_train = jax.random.split(key)
     start = _fresh_like(flow, k_init) if restart else flow
@@ -390,6 +463,8 @@ def distill(
     **train_kwargs,            # passed to `train_flow`
 ) -> tuple[RectifiedFlow, np.ndarray]:
     "A flow whose single Euler step x0 + v(x0, 0) approximates the map x0 -> Z1 of `flow`, and its losses."
+    simulation_steps = check_int(simulation_steps, "simulation_steps")
+    require_key(key, "distill")
     z1 = sample(flow, x0, simulation_steps, context=context)
     return train_flow(flow, z1, jnp.asarray(x0, jnp.float32), context=context, coupling="paired", fixed_t=0.0,
                       key=key, **train_kwargs)
@@ -419,8 +494,9 @@ class FlowTransition(eqx.Module):
     euler_steps: int = eqx.field(static=True)
 
     def __check_init__(self):
-        if self.flow.context_dim != self.flow.dim:
-            raise InputError(f"flow must have context_dim == dim ({self.flow.dim}); got {self.flow.context_dim}.")
+        if not isinstance(self.flow, RectifiedFlow) or self.flow.context_dim != self.flow.dim:
+            raise InputError(f"flow must be a RectifiedFlow with context_dim == dim; got {_describe(self.flow)}.")
+        check_int(self.euler_steps, "euler_steps")
 
     def transport(
         self,
@@ -428,6 +504,10 @@ class FlowTransition(eqx.Module):
         z: Float[Array, " D"],   # source point of the flow (a standard Gaussian draw)
     ) -> Float[Array, " D"]:
         "The next state that the source point `z` is carried to, given `x`: `euler_steps` Euler steps of the flow."
+        x, z = as_array(x, "x", ndim=1, dim=self.flow.dim, dtype=None), as_array(z, "z", ndim=1, dim=self.flow.dim)
+        return _finite(self._transport(x, z), "FlowTransition.transport", "x and z")
+
+    def _transport(self, x, z):
         c = self.state.transform(x).astype(jnp.float32)
         h = 1.0 / self.euler_steps
         def euler(z, k):
@@ -442,7 +522,9 @@ class FlowTransition(eqx.Module):
         key: PRNGKeyArray,       # random key for the noise
     ) -> Float[Array, " D"]:
         "A draw of the next state given `x`."
-        return self.transport(x, jax.random.normal(key, (self.flow.dim,), jnp.float32))
+        x = as_array(x, "x", ndim=1, dim=self.flow.dim, dtype=None)
+        key = require_key(key, "FlowTransition.step")
+        return _finite(self._transport(x, jax.random.normal(key, (self.flow.dim,), jnp.float32)), "FlowTransition.step", "x")
 
     def generate(
         self,
@@ -450,23 +532,33 @@ class FlowTransition(eqx.Module):
         n_steps: int,            # trajectory length T (including x0), >= 2
         *,
         key: PRNGKeyArray,       # random key; step k uses the k-th of jax.random.split(key, n_steps - 1)
+        nonfinite: str = "raise",  # a trajectory that leaves the finite numbers: "raise" a `DivergedError`, or "keep" it
     ) -> Float[Array, "T D"]:
         "A trajectory x0, x1, ..., x_{T-1} drawn by iterating the learned transition."
         n_steps = check_int(n_steps, "n_steps", minimum=2)   # a Python int even under jit: it is the scan's length
-        return jnp.concatenate([x0[None], _rollout(self, x0, n_steps - 1, key)])
+        nonfinite = check_option(nonfinite, "nonfinite", ("raise", "keep"))
+        key = require_key(key, "FlowTransition.generate")
+        x0 = as_array(x0, "x0", ndim=1, dim=self.flow.dim, dtype=None)
+        return check_generated(_transition_trajectory(self, x0, n_steps, key), "FlowTransition.generate", nonfinite)
+
+
+@eqx.filter_jit
+def _transition_trajectory(transition, x0, n_steps: int, key):
+    return jnp.concatenate([x0[None], _rollout(transition, x0, n_steps - 1, key)])
 
 
 def _rollout(transition, x0, n_steps: int, key):
     "The `n_steps` states drawn after x0, step k with the k-th of `jax.random.split(key, n_steps)`."
     def f(x, k):
-        nxt = transition.step(x, key=k)
+        nxt = transition._transport(x, jax.random.normal(k, (transition.flow.dim,), jnp.float32))
         return nxt, nxt
     return jax.lax.scan(f, x0, jax.random.split(key, n_steps))[1]
 
 
 @eqx.filter_jit
 def _generate_batch(model, x0s, n_steps: int, key):
-    return jax.vmap(lambda x, k: model.generate(x, n_steps, key=k))(x0s, jax.random.split(key, x0s.shape[0]))
+    one = lambda x, k: jnp.concatenate([x[None], _rollout(model, x, n_steps - 1, k)])
+    return jax.vmap(one)(x0s, jax.random.split(key, x0s.shape[0]))
 
 
 def generate(
@@ -475,13 +567,17 @@ def generate(
     n_steps: int,            # trajectory length T (including the initial state)
     *,
     key: PRNGKeyArray,       # random key
+    nonfinite: str = "raise",  # trajectories that leave the finite numbers: "raise" a `DivergedError`, or "keep" them
 ) -> Float[Array, "B T D"]:
     "B trajectories from the learned stochastic transition, in one compiled, vmapped scan."
     if not isinstance(model, FlowTransition):
         raise InputError(f"model must be a FlowTransition; got {type(model).__name__}.")
-    x0s = as_array(x0s, "x0s", ndim=2, dim=model.flow.dim, dtype=jnp.float32)
     n_steps = check_int(n_steps, "n_steps", minimum=2)
-    return _generate_batch(model, x0s, n_steps, key)
+    nonfinite = check_option(nonfinite, "nonfinite", ("raise", "keep"))
+    key = require_key(key, "generate")
+    x0s = as_array(x0s, "x0s", ndim=2, dim=model.flow.dim, dtype=jnp.float32)
+    out = _generate_batch(model, x0s, n_steps, key)
+    return check_generated(jnp.swapaxes(out, 0, 1), "generate", nonfinite).swapaxes(0, 1)
 
 
 def _transition_pairs(trajectories: list) -> tuple[Array, Array]:
@@ -509,11 +605,21 @@ def fit_transition(
     **train_kwargs,           # passed to `train_flow` (n_steps, batch_size, learning_rate, ...)
 ) -> tuple[FlowTransition, np.ndarray]:
     "A `FlowTransition` learned from the pairs (x_t, x_{t+1}) of `x`, and the training losses."
+    width, depth, euler_steps = check_int(width, "width"), check_int(depth, "depth"), check_int(euler_steps, "euler_steps")
+    key = require_key(key, "fit_transition")
     xs = as_batch(x, "x", min_length=2, dtype=jnp.float32)
-    euler_steps = check_int(euler_steps, "euler_steps")
     return _fit_flow_transition(list(xs), width, depth, euler_steps, key, **train_kwargs)
 
 # %% ../nbs/09_flows.ipynb #1f7eaad7
+def _plain(value):
+    "A 0-d NumPy or JAX array as the Python number it holds: hyperparameters stay hashable and JSON-able."
+    return value.item() if isinstance(value, (np.ndarray, np.generic, jax.Array)) and np.ndim(value) == 0 else value
+
+
+def _hyper(default):
+    return eqx.field(default=default, static=True, converter=_plain)
+
+
 class ConditionalFlow(Reconstructor):
     """A stochastic transition kernel p(x_{t+1} | x_t) learned as a conditional rectified flow (a `FlowTransition`).
 
@@ -521,12 +627,12 @@ class ConditionalFlow(Reconstructor):
     `jax.random.fold_in(jax.random.wrap_key_data(noise_key), zlib.crc32(float32 bytes of context[-1]) & 0x7FFFFFFF)`,
     where `noise_key` is set by `fit`: the same model and context give the same trajectory. `step_map` is the
     noise-free skeleton: the transition with the source draw fixed at z = 0."""
-    width: int = eqx.field(default=128, static=True)        # hidden width of the velocity MLP
-    depth: int = eqx.field(default=2, static=True)          # hidden layers
-    euler_steps: int = eqx.field(default=8, static=True)    # Euler steps of the flow per transition
-    n_steps: int = eqx.field(default=2000, static=True)     # Adam steps
-    batch_size: int = eqx.field(default=256, static=True)   # minibatch of pairs (x_t, x_{t+1})
-    learning_rate: float = eqx.field(default=1e-3, static=True)  # Adam step size
+    width: int = _hyper(128)          # hidden width of the velocity MLP
+    depth: int = _hyper(2)            # hidden layers
+    euler_steps: int = _hyper(8)      # Euler steps of the flow per transition
+    n_steps: int = _hyper(2000)       # Adam steps
+    batch_size: int = _hyper(256)     # minibatch of pairs (x_t, x_{t+1})
+    learning_rate: float = _hyper(1e-3)  # Adam step size
     progress: bool = eqx.field(default=False, static=True)  # a tqdm bar while training
     checkpoint: str | None = eqx.field(default=None, static=True)  # training checkpoint file (resume, Ctrl-C); None: none
     transition: FlowTransition | None = fitted()            # the learned kernel
@@ -544,6 +650,9 @@ class ConditionalFlow(Reconstructor):
     def dim(self) -> int | None:
         return None if self.transition is None else self.transition.flow.dim
 
+    def _min_length(self) -> int:
+        return 3   # two pairs (x_t, x_{t+1}) at least, for the statistics of states and increments
+
     def _fit(self, trajectories, dt, key):
         key = require_key(key, "ConditionalFlow.fit")
         k_fit, k_noise = jax.random.split(key)
@@ -555,7 +664,8 @@ class ConditionalFlow(Reconstructor):
 
     def default_key(self, context) -> PRNGKeyArray:
         "The key `generate` uses when given none: the fitted `noise_key` folded with a CRC of `context[-1]`."
-        last = np.asarray(context, np.float32)[-1]
+        self._check_fitted()
+        last = np.asarray(as_trajectory(context, "context", dim=self.dim, min_length=1), np.float32)[-1]
         return jax.random.fold_in(jax.random.wrap_key_data(self.noise_key), zlib.crc32(last.tobytes()) & 0x7FFFFFFF)
 
     def _generate(self, context, n_steps, key):
@@ -564,8 +674,14 @@ class ConditionalFlow(Reconstructor):
 
     def step_map(self, context):
         "The noise-free skeleton x -> transport(x, z=0) and context[-1] to start it from."
+        self._check_fitted()
+        context = as_trajectory(context, "context", dim=self.dim, min_length=1)
         transition = self.transition
-        return (lambda x: transition.transport(x, jnp.zeros(x.shape, jnp.float32))), jnp.asarray(context, jnp.float32)[-1]
+        return (lambda x: transition.transport(x, jnp.zeros(x.shape, jnp.float32))), context[-1]
+
+    def _check_fitted(self):
+        if not self.is_fitted:
+            raise NotFittedError("ConditionalFlow is not fitted: call .fit(data, dt, key=...) first; it returns the fitted model.")
 
     def _fit_info(self) -> dict:
         return {"dim": self.dim, "noise_key_size": int(self.noise_key.shape[0])}

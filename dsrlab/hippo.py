@@ -14,7 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Complex, Float
 
-from .core import InputError, _describe, as_array, check_int, check_positive, x64
+from .core import InputError, _describe, as_array, check_int, check_option, check_positive, x64
 
 # %% auto #0
 __all__ = ['MEASURES', 'DISCRETIZATIONS', 'VARIANTS', 'S4D_INITS', 'hippo', 'hippo_basis', 'discretize', 'HiPPOProjection',
@@ -25,10 +25,8 @@ MEASURES = ("legs", "legt", "lagt", "fout")
 
 
 def _check_measure(measure) -> str:
-    "`measure` lower-cased if it names a HiPPO measure, else an `InputError`."
-    if not isinstance(measure, str) or measure.lower() not in MEASURES:
-        raise InputError(f"measure must be one of {', '.join(MEASURES)}; got {_describe(measure)}.")
-    return measure.lower()
+    "`measure` lower-cased if it names a HiPPO measure, else an `InputError` that suggests the closest ones."
+    return check_option(measure.lower() if isinstance(measure, str) else measure, "measure", MEASURES)
 
 
 def _fout_b(N: int) -> np.ndarray:
@@ -156,10 +154,8 @@ def _discretize(A, B, dt, method: str):
 
 
 def _check_method(method) -> str:
-    "`method` lower-cased if it names a discretisation, else an `InputError`."
-    if not isinstance(method, str) or method.lower() not in DISCRETIZATIONS:
-        raise InputError(f"method must be one of {', '.join(DISCRETIZATIONS)}; got {_describe(method)}.")
-    return method.lower()
+    "`method` lower-cased if it names a discretisation, else an `InputError` that suggests the closest ones."
+    return check_option(method.lower() if isinstance(method, str) else method, "method", DISCRETIZATIONS)
 
 
 @x64
@@ -180,6 +176,9 @@ def discretize(
         raise InputError(f"B must have shape ({A_.shape[0]},) or ({A_.shape[0]}, M) to match A; got shape {tuple(B_.shape)}.")
     dtype = jnp.result_type(A_.dtype, B_.dtype, jnp.float32)
     Ad, Bd = _discretize(A_.astype(dtype), B_.reshape(B_.shape[0], -1).astype(dtype), dt, method)
+    if not (np.all(np.isfinite(np.asarray(Ad))) and np.all(np.isfinite(np.asarray(Bd)))):
+        raise InputError(f"A, B and dt must give a finite discretisation; got NaN or inf ({method} with dt = {dt:g} "
+                         f"overflowed): rescale A and B, or take a smaller dt.")
     return Ad, (Bd[:, 0] if B_.ndim == 1 else Bd)
 
 # %% ../nbs/03_hippo.ipynb #50be412e
@@ -300,9 +299,7 @@ def reconstruct_signal(
     theta: float = 1.0,         # timescale of the time-invariant measures
 ) -> Float[Array, " L"]:
     "The reconstruction of the whole signal from the state after its last sample (0 where the measure does not reach)."
-    if not isinstance(variant, str) or variant not in VARIANTS:
-        raise InputError(f"variant must be one of {', '.join(VARIANTS)}; got {_describe(variant)}.")
-    measure, tv = VARIANTS[variant]
+    measure, tv = VARIANTS[check_option(variant, "variant", VARIANTS)]
     u = as_array(u, "u", ndim=1, dtype=jnp.float64)
     proj = HiPPOProjection(measure, N, dt, theta=theta, method=method, time_varying=tv, dtype=jnp.float64)
     L = u.shape[0]
@@ -347,6 +344,8 @@ def reconstruction_explorer(
 ):
     "An ipywidgets control (N, measure, discretisation) around `reconstruction_figure`."
     import ipywidgets as widgets
+
+    u, dt = np.asarray(as_array(u, "u", ndim=1, dtype=jnp.float64)), check_positive(dt, "dt")   # checked once, not per redraw
 
     def show(N, variant, method):
         reconstruction_figure(u, dt, N, (variant,), method=method).show()
@@ -451,9 +450,8 @@ def s4d_init(
     N: int,     # state size of the real system, even, >= 2
 ) -> Complex[Array, " N/2"]:
     "The N/2 diagonal state eigenvalues (one per conjugate pair, Im >= 0) of an S4D initialisation, complex128."
-    if not isinstance(kind, str) or kind.lower() not in S4D_INITS:
-        raise InputError(f"kind must be one of {', '.join(S4D_INITS)}; got {_describe(kind)}.")
-    kind, N = kind.lower(), check_int(N, "N", minimum=2)
+    kind = check_option(kind.lower() if isinstance(kind, str) else kind, "kind", S4D_INITS)
+    N = check_int(N, "N", minimum=2)
     if N % 2:
         raise InputError(f"N must be even (N/2 complex-conjugate pairs); got {N}.")
     n = np.arange(N // 2)

@@ -19,8 +19,8 @@ import optax
 from jaxtyping import Array, Complex, Float, Int, PRNGKeyArray
 
 from .core import (
-    InputError, NotFittedError, Reconstructor, Windows, as_batch, as_trajectories, as_trajectory, check_int, check_positive,
-    fitted, require_key, train_loop)
+    InputError, NotFittedError, Reconstructor, Windows, _describe, as_array, as_batch, as_trajectories, as_trajectory,
+    check_generated, check_int, check_key, check_option, check_positive, fitted, require_key, train_loop)
 from .hippo import discretize, dplr, nplr, s4d_init  # discretize: the dense rule, re-exported here
 
 # %% auto #0
@@ -33,52 +33,73 @@ def _is_tracer(x) -> bool:
     return isinstance(x, jax.core.Tracer)
 
 
-def _check_dt(dt, name: str = "dt"):
-    "`dt` (scalar or array) unchanged if every entry is finite and > 0, else an `InputError`."
+def _check_dt(dt, name: str = "dt", scalar: bool = False):
+    "`dt` (a number, or an array of them unless `scalar`) as a float or NumPy array if every entry is finite and > 0, else an `InputError`."
     if _is_tracer(dt):
         return dt
-    arr = np.asarray(dt)
-    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
-        raise InputError(f"{name} must be a positive real number or array; got {type(dt).__name__} {dt!r}"[:200] + ".")
-    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        bad = arr.ravel()[np.argmax(~(np.isfinite(arr.ravel()) & (arr.ravel() > 0)))]
-        raise InputError(f"{name} must be > 0 (and finite); got {bad:g}.")
-    return dt
+    arr = None if isinstance(dt, (bool, np.bool_, str)) or dt is None else np.asarray(dt)
+    if arr is None or arr.dtype == object or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr) or \
+            (scalar and arr.ndim):
+        raise InputError(f"{name} must be a positive real number{'' if scalar else ' or array'}; got {_describe(dt)}.")
+    if arr.size == 0 or not np.all(np.isfinite(arr)) or np.any(arr <= 0):
+        bad = arr.ravel()[np.argmax(~(np.isfinite(arr.ravel()) & (arr.ravel() > 0)))] if arr.size else "an empty array"
+        raise InputError(f"{name} must be > 0 (and finite); got {bad:g}." if arr.size else f"{name} must be > 0; got {bad}.")
+    return float(arr) if arr.ndim == 0 else arr.astype(np.result_type(arr.dtype, np.float32))
 
 
-def _check_method(method: str) -> str:
-    if method not in ("zoh", "bilinear"):
-        raise InputError(f"method must be 'zoh' or 'bilinear'; got {method!r}.")
-    return method
+def _check_method(method) -> str:
+    return check_option(method, "method", ("zoh", "bilinear"))
 
 
-def _check_vector(x, name: str, n: int | None = None):
-    "A 1-D array (of length `n` if given), or an `InputError`."
-    shape = np.shape(x)
-    if len(shape) != 1:
-        raise InputError(f"{name} must be 1-D (N,); got an array of shape {tuple(shape)}.")
-    if n is not None and shape[0] != n:
-        raise InputError(f"{name} must have length {n} (the state size N); got shape {tuple(shape)}.")
-    if shape[0] < 1:
-        raise InputError(f"{name} must have N >= 1 entries; got shape {tuple(shape)}.")
-    return jnp.asarray(x)
+def _as_numbers(x, name: str, ndim, complex_ok: bool = True):
+    "`x` as a JAX array of `ndim` dimensions (an int or a tuple) with finite entries, float32/64 or complex64/128."
+    try:
+        dtype = x.dtype if _is_tracer(x) or hasattr(x, "dtype") else np.asarray(x).dtype
+    except ValueError:   # a ragged list: as_array says so
+        dtype = None
+    cplx = complex_ok and dtype is not None and jnp.issubdtype(dtype, jnp.complexfloating)
+    a = as_array(x, name, ndim=ndim, min_length=0, dtype=jax.dtypes.canonicalize_dtype(np.result_type(dtype, np.complex64)) if cplx else None)
+    return a.astype(jnp.result_type(a.dtype, jnp.float32))
+
+
+def _check_vector(x, name: str, n: int | None = None, of: str = "Lambda"):
+    "A 1-D array with N >= 1 entries (`n` if given: the length of `of`), or an `InputError`."
+    v = _as_numbers(x, name, 1)
+    if n is not None and v.shape[0] != n:
+        raise InputError(f"{name} must have length {n} (the state size N, the length of {of}); got shape {tuple(v.shape)}.")
+    if v.shape[0] < 1:
+        raise InputError(f"{name} must have N >= 1 entries; got shape {tuple(v.shape)}.")
+    return v
 
 
 def _check_sequence(u, name: str, H: int | None = None, min_length: int = 1):
-    "`u` as an `(L, H)` array, or an `InputError` naming the expected shape."
-    shape = np.shape(u)
-    if len(shape) != 2:
+    "`u` as a real `(L, H)` array with finite entries, or an `InputError` naming the expected shape."
+    arr = _as_numbers(u, name, tuple(range(9)), complex_ok=False)
+    if arr.ndim != 2:
         raise InputError(f"{name} must be 2-D (L, H): one sequence of L steps with H channels "
-                         f"(vmap over a batch); got an array of shape {tuple(shape)}.")
-    if H is not None and shape[1] != H:
-        raise InputError(f"{name} must have H = {H} channels (last axis); got shape {tuple(shape)}.")
-    if shape[0] < min_length:
-        raise InputError(f"{name} must be at least {min_length} steps long; got shape {tuple(shape)}.")
-    if not _is_tracer(u):
-        arr = np.asarray(u)
-        if np.issubdtype(arr.dtype, np.inexact) and not np.all(np.isfinite(arr)):
-            raise InputError(f"{name} must be finite (no NaN or inf); got {int(np.sum(~np.isfinite(arr)))} non-finite values.")
-    return jnp.asarray(u)
+                         f"(vmap over a batch); got an array of shape {tuple(arr.shape)}.")
+    if H is not None and arr.shape[1] != H:
+        raise InputError(f"{name} must have H = {H} channels (last axis); got shape {tuple(arr.shape)}.")
+    if arr.shape[0] < min_length:
+        raise InputError(f"{name} must be at least {min_length} steps long; got shape {tuple(arr.shape)}.")
+    return arr
+
+
+def _check_step(u_t, name: str, H: int):
+    "One real input step `(H,)` with finite entries, or an `InputError`."
+    arr = _as_numbers(u_t, name, 1, complex_ok=False)
+    if arr.shape != (H,):
+        raise InputError(f"{name} must be one step of shape ({H},); got shape {tuple(arr.shape)}.")
+    return arr
+
+
+def _finite(y, who: str, names: str):
+    "`y` if every value is finite (or traced); else an `InputError`: finite input whose result overflowed is bad input."
+    leaves = jax.tree_util.tree_leaves(y)
+    if any(_is_tracer(l) for l in leaves) or all(np.all(np.isfinite(np.asarray(l))) for l in leaves):
+        return y
+    raise InputError(f"{names} must give a finite result in {who}; got NaN or inf (an overflow, or a division by zero "
+                     f"at a pole): rescale them.")
 
 # %% ../nbs/04_ssm.ipynb #14ce94fc
 def discretize_diag(
@@ -88,20 +109,22 @@ def discretize_diag(
     method: str = "zoh",             # "zoh" (zero-order hold) or "bilinear"
 ) -> tuple[Complex[Array, " N"], Complex[Array, "N *H"]]:
     "The discrete diagonal `(Lambda_bar, B_bar)` of a diagonal SSM under zero-order hold or the bilinear rule."
-    _check_method(method)
-    _check_dt(dt)
+    method, dt = _check_method(method), _check_dt(dt)
     Lambda = _check_vector(Lambda, "Lambda")
-    B = jnp.asarray(B)
-    if B.ndim not in (1, 2) or B.shape[0] != Lambda.shape[0]:
-        raise InputError(f"B must be (N,) or (N, H) with N = {Lambda.shape[0]}; got shape {tuple(B.shape)}.")
-    return _discretize_diag(Lambda, B, jnp.asarray(dt), method)
+    B = _as_numbers(B, "B", (1, 2))
+    if B.shape[0] != Lambda.shape[0]:
+        raise InputError(f"B must be (N,) or (N, H) with N = {Lambda.shape[0]} (the length of Lambda); got shape {tuple(B.shape)}.")
+    if np.ndim(dt) and np.shape(dt) != Lambda.shape:
+        raise InputError(f"dt must be a number or one per state, shape {tuple(Lambda.shape)} like Lambda; got shape {np.shape(dt)}.")
+    return _finite(_discretize_diag(Lambda, B, jnp.asarray(dt), method), "discretize_diag", "Lambda, B and dt")
 
 
 def _discretize_diag(Lambda, B, dt, method):
     dtL = dt * Lambda
     if method == "zoh":
         dA = jnp.exp(dtL)
-        scale = (dA - 1.0) / Lambda
+        zero = Lambda == 0    # (e^{dt Lambda} - 1) / Lambda -> dt as Lambda -> 0: a pure integrator
+        scale = jnp.where(zero, dt, (dA - 1.0) / jnp.where(zero, 1.0, Lambda))
     else:
         den = 1.0 - dtL / 2
         dA = (1.0 + dtL / 2) / den
@@ -131,15 +154,15 @@ def ssm_kernel_naive(
     method: str = "bilinear",   # "bilinear" (S4) or "zoh"
 ) -> Float[Array, " L"]:
     "The SSM convolution kernel `Re(C Abar^l Bbar)`, l < L, from powers of the dense discretised matrix."
-    _check_method(method)
-    _check_dt(dt)
-    L = check_int(L, "L")
-    if np.ndim(A) != 2 or np.shape(A)[0] != np.shape(A)[1]:
-        raise InputError(f"A must be a square matrix (N, N); got shape {tuple(np.shape(A))}.")
-    N = np.shape(A)[0]
-    B, C = _check_vector(B, "B", N), _check_vector(C, "C", N)
+    method, dt, L = _check_method(method), _check_dt(dt, scalar=True), check_int(L, "L")
+    A = _as_numbers(A, "A", (0, 1, 2, 3))
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or A.shape[0] < 1:
+        raise InputError(f"A must be a square matrix (N, N); got shape {tuple(A.shape)}.")
+    N = A.shape[0]
+    B, C = _check_vector(B, "B", N, of="A"), _check_vector(C, "C", N, of="A")
     cdtype = jnp.result_type(A, B, C, jnp.complex64)
-    return _kernel_naive(jnp.asarray(A, cdtype), B.astype(cdtype), C.astype(cdtype), jnp.asarray(dt), L, method)
+    K = _kernel_naive(A.astype(cdtype), B.astype(cdtype), C.astype(cdtype), jnp.asarray(dt), L, method)
+    return _finite(K, "ssm_kernel_naive", "A, B, C and dt")
 
 
 @eqx.filter_jit
@@ -158,6 +181,17 @@ def cauchy(
     Lambda: Complex[Array, " N"],   # poles
 ) -> Complex[Array, "M *k"]:
     "The Cauchy kernel `sum_n v_n / (z_m - Lambda_n)` at every point `z_m` (for each column of `v`)."
+    Lambda, z = _check_vector(Lambda, "Lambda"), _check_vector(z, "z")
+    v = _as_numbers(v, "v", (1, 2))
+    if v.shape[0] != Lambda.shape[0]:
+        raise InputError(f"v must be (N,) or (N, k) with N = {Lambda.shape[0]} (the length of Lambda); got shape {tuple(v.shape)}.")
+    cdtype = jnp.result_type(v, z, Lambda, jnp.complex64)
+    return _finite(_cauchy(v.astype(cdtype), z.astype(cdtype), Lambda.astype(cdtype)), "cauchy",
+                   "v, z and Lambda (a point z equal to a pole Lambda)")
+
+
+@jax.jit
+def _cauchy(v, z, Lambda):
     # one complex division per (m, n), then a matrix product: several numerators share the divisions
     return (1.0 / (z[:, None] - Lambda[None, :])) @ v
 
@@ -182,13 +216,14 @@ def s4_kernel(
     chunk: int = 1024,              # roots of unity evaluated at once (memory N x chunk)
 ) -> Float[Array, " L"]:
     "S4's convolution kernel `Re(C Abar^l Bbar)`, l < L, via generating function, Cauchy kernel, Woodbury and inverse FFT."
-    _check_dt(dt)
+    dt = _check_dt(dt, scalar=True)
     L, chunk = check_int(L, "L"), check_int(chunk, "chunk")
     Lambda = _check_vector(Lambda, "Lambda")
     N = Lambda.shape[0]
     P, B, C = (_check_vector(v, n, N) for v, n in ((P, "P"), (B, "B"), (C, "C")))
     cdtype = jnp.result_type(Lambda, P, B, C, jnp.complex64)
-    return _s4_kernel(*(jnp.asarray(v, cdtype) for v in (Lambda, P, B, C)), jnp.asarray(dt), L, min(chunk, L))
+    K = _s4_kernel(*(jnp.asarray(v, cdtype) for v in (Lambda, P, B, C)), jnp.asarray(dt), L, min(chunk, L))
+    return _finite(K, "s4_kernel", "Lambda, P, B, C and dt")
 
 
 def _dplr_dense(Lambda, P):
@@ -208,7 +243,7 @@ def _s4_kernel(Lambda, P, B, C, dt, L: int, chunk: int):
 
     def at_roots(z):
         g = (2.0 / dt) * (1.0 - z) / (1.0 + z)
-        k00, k01, k10, k11 = cauchy(jnp.stack([Ct * B, Ct * P, Qs * B, Qs * P], axis=1), g, Lambda).T
+        k00, k01, k10, k11 = _cauchy(jnp.stack([Ct * B, Ct * P, Qs * B, Qs * P], axis=1), g, Lambda).T
         return 2.0 / (1.0 + z) * (k00 - k01 * k10 / (1.0 + k11))
 
     return jnp.real(jnp.fft.ifft(_chunked_map(at_roots, omega, chunk)))
@@ -224,15 +259,14 @@ def s4d_kernel(
     chunk: int | None = None,       # inner block size c; None: ceil(sqrt(L))
 ) -> Float[Array, " L"]:
     "The diagonal SSM kernel `Re(sum_n C_n Bbar_n Lambdabar_n^l)`, l < L, as a blocked Vandermonde product in O(N sqrt(L) + L) memory."
-    _check_method(method)
-    _check_dt(dt)
-    L = check_int(L, "L")
+    method, dt, L = _check_method(method), _check_dt(dt, scalar=True), check_int(L, "L")
     Lambda = _check_vector(Lambda, "Lambda")
     N = Lambda.shape[0]
     B, C = _check_vector(B, "B", N), _check_vector(C, "C", N)
     c = math.isqrt(L - 1) + 1 if chunk is None else check_int(chunk, "chunk")
     cdtype = jnp.result_type(Lambda, B, C, jnp.complex64)
-    return _s4d_kernel(*(jnp.asarray(v, cdtype) for v in (Lambda, B, C)), jnp.asarray(dt), L, method, min(c, L))
+    K = _s4d_kernel(*(jnp.asarray(v, cdtype) for v in (Lambda, B, C)), jnp.asarray(dt), L, method, min(c, L))
+    return _finite(K, "s4d_kernel", "Lambda, B, C and dt")
 
 
 @eqx.filter_jit
@@ -251,14 +285,14 @@ def causal_conv(
     K: Float[Array, "L *H"],   # kernel, same shape as u (one kernel per channel)
 ) -> Float[Array, "L *H"]:
     "The causal convolution `y_k = sum_{l<=k} K_l u_{k-l}` of each channel, by FFT."
-    su, sk = np.shape(u), np.shape(K)
-    if len(su) not in (1, 2):
-        raise InputError(f"u must be (L,) or (L, H); got an array of shape {tuple(su)}.")
-    if su != sk:
-        raise InputError(f"K must have the shape of u {tuple(su)} (one kernel of length L per channel); got {tuple(sk)}.")
-    if su[0] < 1:
-        raise InputError(f"u must have at least 1 step; got shape {tuple(su)}.")
-    return _causal_conv(jnp.asarray(u), jnp.asarray(K))
+    u, K = _as_numbers(u, "u", tuple(range(9)), complex_ok=False), _as_numbers(K, "K", tuple(range(9)), complex_ok=False)
+    if u.ndim not in (1, 2):
+        raise InputError(f"u must be (L,) or (L, H); got an array of shape {tuple(u.shape)}.")
+    if u.shape != K.shape:
+        raise InputError(f"K must have the shape of u {tuple(u.shape)} (one kernel of length L per channel); got {tuple(K.shape)}.")
+    if u.shape[0] < 1:
+        raise InputError(f"u must have at least 1 step; got shape {tuple(u.shape)}.")
+    return _finite(_causal_conv(u, K), "causal_conv", "u and K")
 
 
 @jax.jit
@@ -275,26 +309,57 @@ def _affine_compose(left, right):
     return a_j * a_i, a_j * b_i + b_j
 
 
-@jax.jit
+def _broadcasts(shape, to) -> bool:
+    try:
+        return np.broadcast_shapes(shape, to) == to
+    except ValueError:
+        return False
+
+
+def _check_scan(a, b, x0):
+    "`(a, b, x0)` checked (a broadcastable to b, x0 None or of the shape of b[0]) and in one float or complex dtype."
+    b = _as_numbers(b, "b", tuple(range(1, 9)))
+    if b.shape[0] < 1:
+        raise InputError(f"b must have at least 1 step (axis 0); got shape {tuple(b.shape)}.")
+    a = _as_numbers(a, "a", tuple(range(b.ndim + 1)))
+    if not _broadcasts(a.shape, b.shape):
+        raise InputError(f"a must be broadcastable to the shape of b {tuple(b.shape)}; got shape {tuple(a.shape)}.")
+    if x0 is not None:
+        x0 = _as_numbers(x0, "x0", tuple(range(b.ndim)))
+        if not _broadcasts(x0.shape, b.shape[1:]):
+            raise InputError(f"x0 must be broadcastable to the shape of b[0] {tuple(b.shape[1:])}; got shape {tuple(x0.shape)}.")
+    dtype = jnp.result_type(a, b, *(() if x0 is None else (x0,)))
+    return a.astype(dtype), b.astype(dtype), None if x0 is None else jnp.broadcast_to(x0, b.shape[1:]).astype(dtype)
+
+
 def linear_scan(
     a: Complex[Array, "L ..."],  # per-step multipliers a_k (broadcastable to b)
     b: Complex[Array, "L ..."],  # per-step inputs b_k
     x0=None,                     # initial state x_{-1} (shape of b[0]); None: zeros
 ) -> Complex[Array, "L ..."]:
     "All states of `x_k = a_k * x_{k-1} + b_k` at once, with `jax.lax.associative_scan`."
+    return _finite(_linear_scan(*_check_scan(a, b, x0)), "linear_scan", "a, b and x0")
+
+
+@jax.jit
+def _linear_scan(a, b, x0=None):
     a = jnp.broadcast_to(a, b.shape)
     if x0 is not None:
         b = b.at[0].add(a[0] * x0)
     return jax.lax.associative_scan(_affine_compose, (a, b))[1]
 
 
-@jax.jit
 def linear_scan_sequential(
     a: Complex[Array, "L ..."],  # per-step multipliers a_k (broadcastable to b)
     b: Complex[Array, "L ..."],  # per-step inputs b_k
     x0=None,                     # initial state x_{-1}; None: zeros
 ) -> Complex[Array, "L ..."]:
     "All states of `x_k = a_k * x_{k-1} + b_k`, one step at a time with `jax.lax.scan` (the reference)."
+    return _finite(_linear_scan_sequential(*_check_scan(a, b, x0)), "linear_scan_sequential", "a, b and x0")
+
+
+@jax.jit
+def _linear_scan_sequential(a, b, x0=None):
     a = jnp.broadcast_to(a, b.shape)
     x0 = jnp.zeros(b.shape[1:], b.dtype) if x0 is None else x0
 
@@ -332,11 +397,20 @@ def _half_spectrum(Lambda, N: int):
     return np.sort(np.argsort(Lambda.imag, kind="stable")[Lambda.shape[0] - N // 2 :])
 
 
-def _check_layer_sizes(H, N, even_N: bool = True):
+def _check_layer_sizes(H, N, even_N: bool = True, key=None):
+    "The sizes `(H, N)` as ints, after checking them and the layer's random `key`."
     H, N = check_int(H, "H"), check_int(N, "N")
     if even_N and N % 2:
         raise InputError(f"N must be even (conjugate pairs of eigenvalues: N // 2 complex states); got {N}.")
+    check_key(key)
     return H, N
+
+
+def _check_dt_range(dt_min, dt_max) -> tuple[float, float]:
+    dt_min, dt_max = check_positive(dt_min, "dt_min"), check_positive(dt_max, "dt_max")
+    if dt_max < dt_min:
+        raise InputError(f"dt_max must be >= dt_min = {dt_min:g}; got {dt_max:g}.")
+    return dt_min, dt_max
 
 
 class _SSMLayer(eqx.Module):
@@ -362,7 +436,7 @@ class _SSMLayer(eqx.Module):
         u: Float[Array, "L H"],  # input sequence, L steps of H channels
     ) -> Float[Array, "L H"]:
         "The output sequence in one call (S4, S4D: convolution; S5, LRU: associative scan; Mamba: its recurrence in a `lax.scan`)."
-        return _parallel(self, _check_sequence(u, "u", self._H()))
+        return _finite(_parallel(self, _check_sequence(u, "u", self._H())), type(self).__name__, "u")
 
     def step(
         self,
@@ -370,9 +444,7 @@ class _SSMLayer(eqx.Module):
         u_t: Float[Array, " H"],  # one input step
     ):
         "`(new_state, y_t)`: one step of the recurrence with the same parameters as the parallel form."
-        if np.shape(u_t) != (self._H(),):
-            raise InputError(f"u_t must be one step of shape ({self._H()},); got shape {tuple(np.shape(u_t))}.")
-        return _step(self, state, u_t)
+        return _finite(_step(self, state, _check_step(u_t, "u_t", self._H())), f"{type(self).__name__}.step", "u_t and state")
 
 
 @eqx.filter_jit
@@ -406,9 +478,9 @@ class S4D(_SSMLayer):
         *,
         key: PRNGKeyArray,       # random key
     ):
-        H, N = _check_layer_sizes(H, N)
-        _check_method(method)
-        dt_min, dt_max = check_positive(dt_min, "dt_min"), check_positive(dt_max, "dt_max")
+        H, N = _check_layer_sizes(H, N, key=key)
+        init, method = check_option(init, "init", ("lin", "inv", "legs")), _check_method(method)
+        dt_min, dt_max = _check_dt_range(dt_min, dt_max)
         lam = np.asarray(s4d_init(init, N))
         lam = lam[_half_spectrum(lam, N)]
         k1, k2 = jax.random.split(key)
@@ -463,8 +535,8 @@ class S4(_SSMLayer):
         *,
         key: PRNGKeyArray,       # random key
     ):
-        H, N = _check_layer_sizes(H, N)
-        dt_min, dt_max = check_positive(dt_min, "dt_min"), check_positive(dt_max, "dt_max")
+        H, N = _check_layer_sizes(H, N, key=key)
+        dt_min, dt_max = _check_dt_range(dt_min, dt_max)
         lam, p, b = (np.asarray(v) for v in dplr("legs", N))
         idx = _half_spectrum(lam, N)
         lam, p, b = lam[idx], p[idx], b[idx]
@@ -522,8 +594,8 @@ class S5(_SSMLayer):
         *,
         key: PRNGKeyArray,       # random key
     ):
-        H, N = _check_layer_sizes(H, N)
-        dt_min, dt_max = check_positive(dt_min, "dt_min"), check_positive(dt_max, "dt_max")
+        H, N = _check_layer_sizes(H, N, key=key)
+        dt_min, dt_max = _check_dt_range(dt_min, dt_max)
         lam, _, _, V = (np.asarray(v) for v in nplr("legs", N))
         idx = _half_spectrum(lam, N)
         lam, V = lam[idx], V[:, idx]
@@ -546,7 +618,7 @@ class S5(_SSMLayer):
 
     def _parallel(self, u):
         dA, dB = self.discrete()
-        x = linear_scan(dA[None], u.astype(jnp.complex64) @ dB.T)
+        x = _linear_scan(dA[None], u.astype(jnp.complex64) @ dB.T)
         return 2 * jnp.real(x @ _c(self.C).T) + u * self.D
 
     def init_state(self) -> Complex[Array, " P2"]:
@@ -578,7 +650,7 @@ class LRU(_SSMLayer):
         *,
         key: PRNGKeyArray,         # random key
     ):
-        H, N = _check_layer_sizes(H, N, even_N=False)
+        H, N = _check_layer_sizes(H, N, even_N=False, key=key)
         r_min, r_max = check_positive(r_min, "r_min", allow_zero=True), check_positive(r_max, "r_max")
         if not r_min < r_max < 1:
             raise InputError(f"r_min < r_max < 1 is required; got r_min={r_min}, r_max={r_max}.")
@@ -599,7 +671,7 @@ class LRU(_SSMLayer):
 
     def _parallel(self, u):
         Bn = _c(self.B) * jnp.exp(self.gamma_log)[:, None]
-        x = linear_scan(self.eigenvalues()[None], u.astype(jnp.complex64) @ Bn.T)
+        x = _linear_scan(self.eigenvalues()[None], u.astype(jnp.complex64) @ Bn.T)
         return jnp.real(x @ _c(self.C).T) + u * self.D
 
     def init_state(self) -> Complex[Array, " N"]:
@@ -638,11 +710,11 @@ class Mamba(_SSMLayer):
         *,
         key: PRNGKeyArray,       # random key
     ):
-        H, N = _check_layer_sizes(H, N, even_N=False)
+        H, N = _check_layer_sizes(H, N, even_N=False, key=key)
         E = check_int(expand, "expand") * H
         K = check_int(d_conv, "d_conv")
         R = math.ceil(H / 16) if dt_rank is None else check_int(dt_rank, "dt_rank")
-        dt_min, dt_max = check_positive(dt_min, "dt_min"), check_positive(dt_max, "dt_max")
+        dt_min, dt_max = _check_dt_range(dt_min, dt_max)
         ks = jax.random.split(key, 7)
         self.in_proj = eqx.nn.Linear(H, 2 * E, key=ks[0], dtype=_F)
         self.conv_weight = jax.random.uniform(ks[1], (E, K), _F, -1, 1) / math.sqrt(K)
@@ -704,10 +776,12 @@ def run_recurrent(
     state=None,                  # initial state; None: `layer.init_state()`
 ):
     "`(final_state, outputs)` from stepping `layer` through `u` one step at a time with `lax.scan`."
-    if np.ndim(u) != 2:
-        raise InputError(f"u must be 2-D (L, H); got an array of shape {tuple(np.shape(u))}.")
+    if not (isinstance(layer, eqx.Module) and hasattr(layer, "init_state") and hasattr(layer, "_step")):
+        raise InputError(f"layer must be an SSM layer (S4, S4D, S5, LRU, Mamba) or a SequenceModel; got {_describe(layer)}.")
+    width = layer.encoder.in_features if hasattr(layer, "encoder") else layer._H()
+    u = _check_sequence(u, "u", width)
     state = layer.init_state() if state is None else state
-    return _run_recurrent(layer, jnp.asarray(u), state)
+    return _finite(_run_recurrent(layer, u, state), "run_recurrent", "u and state")
 
 
 @eqx.filter_jit
@@ -744,10 +818,8 @@ class SequenceModel(eqx.Module):
     ):
         d_in, d_out = check_int(d_in, "d_in"), check_int(d_out, "d_out")
         H, n_layers = check_int(H, "H"), check_int(n_layers, "n_layers")
-        if layer not in LAYER_TYPES:
-            raise InputError(f"layer must be one of {sorted(LAYER_TYPES)}; got {layer!r}.")
-        if pool not in ("none", "mean", "last"):
-            raise InputError(f"pool must be 'none', 'mean' or 'last'; got {pool!r}.")
+        layer, pool = check_option(layer, "layer", LAYER_TYPES), check_option(pool, "pool", ("none", "mean", "last"))
+        check_key(key)
         if skip and d_in != d_out:
             raise InputError(f"skip=True needs d_in == d_out; got d_in={d_in}, d_out={d_out}.")
         ks = jax.random.split(key, 2 + 2 * n_layers)
@@ -764,8 +836,15 @@ class SequenceModel(eqx.Module):
         z = jax.vmap(self.mixers[i])(z) if z.ndim == 2 else self.mixers[i](z)
         return jax.nn.glu(z, axis=-1)
 
-    def features(self, u: Float[Array, "L d_in"]) -> Float[Array, "L H"]:
+    def features(
+        self,
+        u: Float[Array, "L d_in"],  # input sequence
+    ) -> Float[Array, "L H"]:
         "The last block's output for every step (parallel form)."
+        u = _check_sequence(u, "u", self.encoder.in_features)
+        return _finite(_model_features(self, u.astype(_F)), "SequenceModel.features", "u")
+
+    def _features(self, u):
         x = jax.vmap(self.encoder)(u)
         for i, (norm, layer) in enumerate(zip(self.norms, self.layers)):
             x = x + self._block_out(i, layer._parallel(jax.vmap(norm)(x)))
@@ -776,11 +855,11 @@ class SequenceModel(eqx.Module):
         u: Float[Array, "L d_in"],  # input sequence
     ) -> Float[Array, "L d_out"] | Float[Array, " d_out"]:
         "Outputs for every step (`pool='none'`) or pooled logits, in parallel form."
-        _check_sequence(u, "u", self.encoder.in_features)
-        return _model_call(self, jnp.asarray(u, _F))
+        u = _check_sequence(u, "u", self.encoder.in_features)
+        return _finite(_model_call(self, u.astype(_F)), "SequenceModel", "u")
 
     def _call(self, u):
-        y = jax.vmap(self.decoder)(self.features(u))
+        y = jax.vmap(self.decoder)(self._features(u))
         if self.skip:
             y = y + u
         if self.pool == "mean":
@@ -797,9 +876,8 @@ class SequenceModel(eqx.Module):
         u_t: Float[Array, " d_in"], # one input step
     ) -> tuple[tuple, Float[Array, " d_out"]]:
         "`(new_state, y_t)`: one step of the whole stack as a recurrence (unpooled output)."
-        if np.shape(u_t) != (self.encoder.in_features,):
-            raise InputError(f"u_t must be one step of shape ({self.encoder.in_features},); got shape {tuple(np.shape(u_t))}.")
-        return _step(self, state, jnp.asarray(u_t, _F))
+        u_t = _check_step(u_t, "u_t", self.encoder.in_features)
+        return _finite(_step(self, state, u_t.astype(_F)), "SequenceModel.step", "u_t and state")
 
     def _step(self, state, u_t):
         x = self.encoder(u_t)
@@ -815,18 +893,26 @@ class SequenceModel(eqx.Module):
         self,
         context: Float[Array, "T0 D"],  # observed steps that warm up the state (T0 >= 1)
         n_steps: int,                   # steps to generate after the context
+        *,
+        nonfinite: str = "raise",       # a forecast that leaves the finite numbers: "raise" a `DivergedError`, or "keep" it
     ) -> Float[Array, "n_steps D"]:
         "The `n_steps` states after `context`, each prediction fed back as the next input (autoregressive)."
         if self.pool != "none" or self.encoder.in_features != self.decoder.out_features:
             raise InputError("generate needs a forecasting model: pool='none' and d_in == d_out.")
         context = as_trajectory(context, "context", dim=self.encoder.in_features, min_length=1)
         n_steps = check_int(n_steps, "n_steps")
-        return _generate(self, context, n_steps)
+        check_option(nonfinite, "nonfinite", ("raise", "keep"))
+        return check_generated(_generate(self, context, n_steps), "SequenceModel.generate", nonfinite)
 
 
 @eqx.filter_jit
 def _model_call(model, u):
     return model._call(u)
+
+
+@eqx.filter_jit
+def _model_features(model, u):
+    return model._features(u)
 
 
 @eqx.filter_jit
@@ -939,18 +1025,21 @@ def fit_classifier(
     checkpoint: str | None = None,  # file to resume from and save to (see `dsrlab.core.train_loop`)
 ) -> tuple[SequenceModel, np.ndarray]:
     "The model trained by cross-entropy on random batches, and the loss at every step."
-    if model.pool == "none":
-        raise InputError("model must pool its outputs to logits (pool='mean' or 'last') to classify.")
+    if not isinstance(model, SequenceModel) or model.pool == "none":
+        raise InputError("model must be a SequenceModel that pools its outputs to logits (pool='mean' or 'last') to classify.")
     d_in, n_classes = model.encoder.in_features, model.decoder.out_features
-    X = as_batch(X, "X", dim=d_in, min_length=1)   # (B, L, d_in), finite
-    if np.ndim(X) != 3 or np.shape(y) != np.shape(X)[:1]:
-        raise InputError(f"y must be (B,) = ({np.shape(X)[0]},) labels; got shape {tuple(np.shape(y))}.")
-    y = np.asarray(y)
-    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= n_classes:
-        raise InputError(f"y must be integer class labels in [0, {n_classes}) (the model's d_out); "
-                         f"got {y.dtype} values in [{y.min()}, {y.max()}].")
     n_steps, batch_size = check_int(n_steps, "n_steps"), check_int(batch_size, "batch_size")
     lr, weight_decay = _check_optimiser(lr, weight_decay)
+    require_key(key, "fit_classifier")
+    X = as_batch(X, "X", dim=d_in, min_length=1)   # (B, L, d_in), finite
+    if X.shape[0] < 1:
+        raise InputError(f"X must hold at least one sequence; got shape {tuple(X.shape)}.")
+    if not isinstance(y, (np.ndarray, jax.Array, list, tuple)) or np.shape(y) != X.shape[:1]:
+        raise InputError(f"y must be (B,) = ({X.shape[0]},) labels, one per sequence of X; got {_describe(y)}.")
+    y = np.asarray(y)
+    if not (np.issubdtype(y.dtype, np.integer) and y.min() >= 0 and y.max() < n_classes):
+        raise InputError(f"y must be integer class labels in [0, {n_classes}) (the model's d_out); got {y.dtype} values"
+                         + (f" in [{y.min()}, {y.max()}]." if np.issubdtype(y.dtype, np.number) else "."))
     return _fit(model, _Classification(batch_size), (X, jnp.asarray(y, jnp.int32)), n_steps, lr, weight_decay,
                 key, progress, "fit_classifier", checkpoint, dict(batch_size=batch_size, lr=lr, weight_decay=weight_decay))
 
@@ -971,13 +1060,14 @@ def fit_forecaster(
     checkpoint: str | None = None,  # file to resume from and save to (see `dsrlab.core.train_loop`)
 ) -> tuple[SequenceModel, np.ndarray]:
     "The model trained to predict `x_{t+1}` from `x_{<=t}` on random windows (plus `rollout` closed-loop steps), and the loss at every step."
-    if model.pool != "none" or model.encoder.in_features != model.decoder.out_features:
-        raise InputError("model must be a forecaster: pool='none' and d_in == d_out.")
+    if not isinstance(model, SequenceModel) or model.pool != "none" or model.encoder.in_features != model.decoder.out_features:
+        raise InputError("model must be a forecaster: a SequenceModel with pool='none' and d_in == d_out.")
     window = check_int(window, "window", minimum=2)
     n_steps, batch_size = check_int(n_steps, "n_steps"), check_int(batch_size, "batch_size")
     lr, weight_decay = _check_optimiser(lr, weight_decay)
     noise = check_positive(noise, "noise", allow_zero=True)
     rollout = check_int(rollout, "rollout", minimum=0)
+    require_key(key, "fit_forecaster")
     trajectories = as_trajectories(data, "data", dim=model.encoder.in_features)
     lengths = [int(t.shape[0]) for t in trajectories]
     if max(lengths) < window + rollout + 1:
@@ -1014,6 +1104,15 @@ def _warm_up(model, context):
     return state, y[-1]
 
 
+def _plain(value):
+    "A 0-d NumPy or JAX array as the Python number it holds: hyperparameters stay hashable and JSON-able."
+    return value.item() if isinstance(value, (np.ndarray, np.generic, jax.Array)) and np.ndim(value) == 0 else value
+
+
+def _hyper(default):
+    return eqx.field(default=default, static=True, converter=_plain)
+
+
 class SSMForecaster(Reconstructor):
     """A deep SSM forecaster (`SequenceModel` with `skip=True`: encoder, `n_layers` residual SSM blocks, decoder) trained
     by `fit_forecaster` to predict the next state from the past ones, and run closed loop by `generate`.
@@ -1022,16 +1121,16 @@ class SSMForecaster(Reconstructor):
     feeds each prediction back as the next input. One context row is enough; a context of about `window` rows gives the
     recurrent state the history training gave it (the benchmark passes 50)."""
     layer: str = eqx.field(default="lru", static=True)    # the SSM layer: "lru", "s4d", "s4", "s5" or "mamba"
-    H: int = eqx.field(default=32, static=True)           # channels of every block
-    N: int = eqx.field(default=32, static=True)           # state size of each layer
-    n_layers: int = eqx.field(default=2, static=True)     # residual blocks
-    window: int = eqx.field(default=64, static=True)      # teacher-forced training window
-    n_steps: int = eqx.field(default=1000, static=True)   # optimiser steps
-    batch_size: int = eqx.field(default=32, static=True)  # windows per step
-    lr: float = eqx.field(default=3e-3, static=True)      # peak learning rate (warm-up, cosine decay)
-    weight_decay: float = eqx.field(default=0.01, static=True)  # AdamW weight decay (not on SSM parameters)
-    noise: float = eqx.field(default=0.0, static=True)    # std of Gaussian noise on the inputs during training
-    rollout: int = eqx.field(default=0, static=True)      # closed-loop steps after each window in the loss (0: teacher forcing)
+    H: int = _hyper(32)           # channels of every block
+    N: int = _hyper(32)           # state size of each layer
+    n_layers: int = _hyper(2)     # residual blocks
+    window: int = _hyper(64)      # teacher-forced training window
+    n_steps: int = _hyper(1000)   # optimiser steps
+    batch_size: int = _hyper(32)  # windows per step
+    lr: float = _hyper(3e-3)      # peak learning rate (warm-up, cosine decay)
+    weight_decay: float = _hyper(0.01)  # AdamW weight decay (not on SSM parameters)
+    noise: float = _hyper(0.0)    # std of Gaussian noise on the inputs during training
+    rollout: int = _hyper(0)      # closed-loop steps after each window in the loss (0: teacher forcing)
     layer_options: dict | None = None                     # passed to the layer class, e.g. dict(dt_min=0.1, dt_max=1.0) for S4D
     progress: bool = eqx.field(default=False, static=True)  # a tqdm bar while training
     checkpoint: str | None = eqx.field(default=None, static=True)  # file to resume training from and save it to
@@ -1042,8 +1141,7 @@ class SSMForecaster(Reconstructor):
     kinds: ClassVar[tuple] = ("flow", "map")
 
     def __check_init__(self):
-        if self.layer not in LAYER_TYPES:
-            raise InputError(f"layer must be one of {sorted(LAYER_TYPES)}; got {self.layer!r}.")
+        check_option(self.layer, "layer", LAYER_TYPES)
         for name in ("H", "N", "n_layers", "n_steps", "batch_size"):
             check_int(getattr(self, name), name)
         check_int(self.window, "window", minimum=2); check_int(self.rollout, "rollout", minimum=0)

@@ -1,13 +1,14 @@
 """dsrlab.flows: bad input, the Sinkhorn coupling, and agreement with torchcfm's conventions (when installed)."""
+import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
 
-from dsrlab.core import InputError, NonFiniteLossError, Standardizer
+from dsrlab.core import DivergedError, InputError, NonFiniteLossError, Standardizer
 from dsrlab.flows import (ConditionalFlow, FlowTransition, RectifiedFlow, distill, fit_transition, generate, interpolate, ot_pairing,
-                          rectified_flow_loss, reflow, sample, straightness, train_flow, wasserstein2)
+                          rectified_flow_loss, reflow, sample, straightness, time_embedding, train_flow, wasserstein2)
 
 KEY = jax.random.key(0)
 
@@ -32,12 +33,12 @@ def flow():
     (lambda f: sample(f, np.zeros((4, 2)), method="tsit5", return_path=True), "return_path is only available"),
     (lambda f: sample(f, np.zeros(2)), "x0 must be 2-D"),
     (lambda f: reflow(f, np.zeros((10, 3)), key=KEY), "x0 must be of last-axis size 2"),
-    (lambda f: distill(f, np.zeros((10, 2)), simulation_steps=0, key=KEY), "n_steps must be an integer >= 1"),
+    (lambda f: distill(f, np.zeros((10, 2)), simulation_steps=0, key=KEY), "simulation_steps must be an integer >= 1"),
     (lambda f: straightness(f, np.full((3, 2), np.inf)), "x0 must be finite"),
     (lambda f: fit_transition(np.zeros((1, 2)), key=KEY), "x must be at least 2 time steps long"),
     (lambda f: fit_transition(np.zeros((10, 2)), euler_steps=0, key=KEY), "euler_steps must be an integer >= 1"),
     (lambda f: generate(f, np.zeros((2, 2)), 10, key=KEY), "model must be a FlowTransition"),
-    (lambda f: ot_pairing(jnp.zeros((4, 2)), jnp.zeros((4, 2)), method="bogus"), "method must be 'exact' or 'sinkhorn'"),
+    (lambda f: ot_pairing(jnp.zeros((4, 2)), jnp.zeros((4, 2)), method="bogus"), "method must be one of 'exact', 'sinkhorn'"),
     (lambda f: ot_pairing(jnp.zeros((4, 2)), jnp.zeros((4, 2)), method="sinkhorn"), "pass key=jax.random.key(seed)"),
     (lambda f: ConditionalFlow(euler_steps=0), "euler_steps must be an integer >= 1"),
     (lambda f: ConditionalFlow().fit(np.zeros((10, 2)), None), "ConditionalFlow.fit is random"),
@@ -73,7 +74,7 @@ def test_train_flow_checkpoint_and_non_finite_loss(tmp_path):
     f2, l2 = train_flow(RectifiedFlow(2, 8, key=KEY), x1, checkpoint=ck, **kw)   # finished run: resumes at its end
     assert all(np.array_equal(a, b) for a, b in zip(jax.tree_util.tree_leaves(f), jax.tree_util.tree_leaves(f2)))
     np.testing.assert_array_equal(l, l2)
-    with pytest.raises(InputError, match="other settings"):
+    with pytest.raises(InputError, match="was written by a run with other batch_size"):
         train_flow(RectifiedFlow(2, 8, key=KEY), x1, checkpoint=ck, **{**kw, "batch_size": 16})
     with pytest.raises(NonFiniteLossError, match="train_flow: the loss became"):
         train_flow(RectifiedFlow(2, 8, key=KEY), 1e30 * x1, **kw)   # squared increments overflow float32
@@ -145,3 +146,91 @@ def test_exact_pairing_matches_torchcfm_ot_sampler():
     # EMD between uniform point sets of equal size has a permutation plan (weights 1/n)
     theirs = float(np.sum(plan * ((x0[:, None] - x1[None]) ** 2).sum(-1)))
     assert abs(ours - theirs) < 1e-4 * theirs, (ours, theirs)
+
+
+# ---- issue 21: every entry point refuses bad arguments with an InputError naming them, before compiling ------------
+def _transition():
+    s = Standardizer(jnp.zeros(2), jnp.ones(2))
+    return FlowTransition(RectifiedFlow(2, 8, context_dim=2, key=KEY), s, s, 4)
+
+
+X4 = np.random.default_rng(0).normal(size=(4, 2)).astype(np.float32)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda f: ot_pairing(X4, X4, method="sinkhorn", key=3), "key must be a JAX random key"),
+    (lambda f: ot_pairing(X4, X4, method="sinkhorn", epsilon=np.nan, key=KEY), "epsilon must be > 0"),
+    (lambda f: ot_pairing(X4, X4, method=None), "method must be one of 'exact', 'sinkhorn'"),
+    (lambda f: ot_pairing(X4, X4, method="sinkorn", key=KEY), "Did you mean 'sinkhorn'"),
+    (lambda f: ot_pairing(np.where(np.eye(4, 2), np.nan, X4), X4), "x0 must be finite"),
+    (lambda f: ot_pairing(X4, X4[:3]), "x1 must have the shape of x0 (4, 2)"),
+    (lambda f: ot_pairing(1e30 * X4, X4), "x0 and x1 must be small enough"),
+    (lambda f: _transition().generate(jnp.zeros(2), 5, key=None), "FlowTransition.generate is random"),
+    (lambda f: _transition().generate(jnp.array([np.nan, 0.0]), 5, key=KEY), "x0 must be finite"),
+    (lambda f: _transition().generate(jnp.zeros(3), 5, key=KEY), "x0 must be of last-axis size 2"),
+    (lambda f: _transition().step(jnp.zeros(2), key="key"), "key must be a JAX random key"),
+    (lambda f: _transition().transport(jnp.zeros(2), jnp.full(2, np.inf)), "z must be finite"),
+    (lambda f: generate(_transition(), np.zeros((3, 2)), 5, key=None), "generate is random"),
+    (lambda f: time_embedding(np.nan, 3), "t must be a finite number"),
+    (lambda f: time_embedding(0.5, "3"), "n_frequencies must be an integer >= 1"),
+    (lambda f: f(np.zeros(3), 0.5), "x must be of last-axis size 2"),
+    (lambda f: f(np.zeros(2), 0.5, context=np.zeros(2)), "context must be None"),
+    (lambda f: f(np.zeros(2), None), "t must be a real number"),
+    (lambda f: RectifiedFlow(2, key=None), "key must be a JAX random key"),
+    (lambda f: interpolate(X4, X4, np.ones(3)), "t must have one time per row of x0"),
+    (lambda f: rectified_flow_loss(f, X4, X4[:, :1], np.ones(4)), "x1 must have the shape of x0"),
+    (lambda f: train_flow(f, X4, coupling="sinkorn", key=KEY), "Did you mean 'sinkhorn'"),
+    (lambda f: train_flow(f, X4, key=None), "train_flow is random"),
+    (lambda f: train_flow(f, X4, optimizer="adam", key=KEY), "optimizer must be an optax GradientTransformation"),
+    (lambda f: sample(f, X4, method=3), "method must be one of 'euler', 'tsit5'"),
+    (lambda f: sample(f, X4, nonfinite="ignore"), "nonfinite must be one of 'raise', 'keep'"),
+    (lambda f: reflow(f, X4, simulation_steps="10", key=KEY), "simulation_steps must be an integer >= 1"),
+    (lambda f: reflow(f, X4, key=None), "reflow is random"),
+    (lambda f: fit_transition(np.zeros((10, 2)), width=1.5, key=KEY), "width must be an integer >= 1"),
+    (lambda f: fit_transition(np.zeros((10, 2)), key=None), "fit_transition is random"),
+    (lambda f: ConditionalFlow(n_steps="10"), "n_steps must be an integer >= 1"),
+    (lambda f: ConditionalFlow().step_map(np.zeros((3, 2))), "ConditionalFlow is not fitted"),
+])
+def test_bad_input_issue21(flow, call, message):
+    with pytest.raises(InputError) as err:
+        call(flow)
+    assert message in str(err.value), str(err.value)
+
+
+def test_refusals_come_before_compiling(flow):
+    "ot_pairing with an unknown method, FlowTransition.generate with a bad step count: refused before anything compiles."
+    compiled = []
+    jax.monitoring.register_event_duration_secs_listener(
+        lambda event, duration, **kw: compiled.append(event) if "backend_compile" in event else None)
+    model = _transition()
+    for call in (lambda: ot_pairing(X4, X4, method="bogus"), lambda: ot_pairing(X4, X4, method="sinkhorn", key=None),
+                 lambda: model.generate(jnp.zeros(2), "10", key=KEY), lambda: model.generate(jnp.zeros(2), 1.5, key=KEY),
+                 lambda: model.generate(jnp.zeros(2), -5, key=KEY), lambda: train_flow(flow, X4, n_steps=True, key=KEY)):
+        with pytest.raises(InputError):
+            call()
+    assert compiled == []
+
+
+def test_generate_like_functions_raise_on_divergence(flow):
+    "sample, FlowTransition.generate and generate follow the nonfinite rule: a DivergedError, or the raw output with 'keep'."
+    big = jax.tree_util.tree_map(lambda a: a * 1e12 if eqx.is_inexact_array(a) else a, flow)
+    with pytest.raises(DivergedError, match="sample diverged"):
+        sample(big, X4, 50)
+    assert not np.all(np.isfinite(np.asarray(sample(big, X4, 50, nonfinite="keep"))))
+    model = _transition()
+    model = eqx.tree_at(lambda m: m.increment.std, model, jnp.full(2, 1e38))   # increments of 1e38: inf after one step
+    with pytest.raises(DivergedError, match="FlowTransition.generate diverged"):
+        model.generate(jnp.zeros(2), 4, key=KEY)
+    with pytest.raises(DivergedError, match="generate diverged"):
+        generate(model, np.zeros((2, 2)), 4, key=KEY)
+    assert generate(model, np.zeros((2, 2)), 4, key=KEY, nonfinite="keep").shape == (2, 4, 2)
+
+
+def test_accepted_variants_give_the_same_numbers(flow):
+    "Nested lists, float16 and 0-d integer arrays are the same input."
+    model = _transition()
+    a = model.generate(jnp.zeros(2), 5, key=KEY)
+    np.testing.assert_array_equal(np.asarray(model.generate([0.0, 0.0], jnp.asarray(5), key=KEY)), np.asarray(a))
+    np.testing.assert_allclose(np.asarray(sample(flow, X4.tolist(), 4)), np.asarray(sample(flow, X4, 4)), atol=1e-6)
+    i, j = ot_pairing(X4.tolist(), X4.astype(np.float16))
+    assert sorted(np.asarray(i).tolist()) == [0, 1, 2, 3]

@@ -1,5 +1,6 @@
 """SSM checks that are too many for the notebook: kernels at several sizes, every layer type inside the deep model,
 stability of discretisation, and bad input (wrong rank or length, non-positive dt, N < 1)."""
+import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -7,9 +8,10 @@ import pytest
 
 from dsrlab.core import InputError, NonFiniteLossError, Windows, x64
 from dsrlab.hippo import dplr
-from dsrlab.ssm import (LAYER_TYPES, LRU, S4, S4D, S5, Mamba, SequenceModel, SSMForecaster, _dplr_dense, causal_conv, discretize_diag,
-                        fit_classifier, fit_forecaster, linear_scan, linear_scan_sequential, run_recurrent, s4_kernel,
-                        s4d_kernel, ssm_kernel_naive)
+from dsrlab.core import DivergedError
+from dsrlab.ssm import (LAYER_TYPES, LRU, S4, S4D, S5, Mamba, SequenceModel, SSMForecaster, _dplr_dense, cauchy, causal_conv,
+                        discretize_diag, fit_classifier, fit_forecaster, linear_scan, linear_scan_sequential, run_recurrent,
+                        s4_kernel, s4d_kernel, ssm_kernel_naive)
 
 
 @pytest.fixture
@@ -176,7 +178,7 @@ def test_forecaster_checkpoint(tmp_path):
     b, lb = fit_forecaster(model, X_SINE, window=16, n_steps=20, key=jax.random.key(1), checkpoint=ck)
     np.testing.assert_array_equal(np.asarray(a(X_SINE)), np.asarray(b(X_SINE)))
     np.testing.assert_array_equal(la, lb)
-    with pytest.raises(InputError, match="other settings"):
+    with pytest.raises(InputError, match="was written by a run with other lr"):
         fit_forecaster(model, X_SINE, window=16, n_steps=20, lr=1e-2, key=jax.random.key(1), checkpoint=ck)
 
 
@@ -200,8 +202,8 @@ L4 = np.array([-1.0 + 1j, -0.5 + 0j])
     (lambda: discretize_diag(L4, np.ones(2), np.nan), "dt must be > 0"),
     (lambda: discretize_diag(L4, np.ones(2), "fast"), "dt must be a positive real number"),
     (lambda: discretize_diag(L4, np.ones(3), 0.1), "B must be (N,) or (N, H) with N = 2"),
-    (lambda: discretize_diag(L4, np.ones(2), 0.1, "rk4"), "method must be 'zoh' or 'bilinear'"),
-    (lambda: discretize_diag(np.ones(0), np.ones(0), 0.1), "Lambda must have N >= 1"),
+    (lambda: discretize_diag(L4, np.ones(2), 0.1, "rk4"), "method must be one of 'zoh', 'bilinear'"),
+    (lambda: discretize_diag(np.ones(0), np.ones(0), 0.1), "Lambda must be non-empty"),
     (lambda: s4d_kernel(L4, np.ones(2), np.ones(2), 0.1, 0), "L must be an integer >= 1"),
     (lambda: s4d_kernel(L4, np.ones(2), np.ones(3), 0.1, 10), "C must have length 2"),
     (lambda: s4d_kernel(L4, np.ones(2), np.ones(2), -0.1, 10), "dt must be > 0"),
@@ -214,15 +216,15 @@ L4 = np.array([-1.0 + 1j, -0.5 + 0j])
     (lambda: S5(4, 3, key=jax.random.key(0)), "N must be even"),
     (lambda: Mamba(4, 0, key=jax.random.key(0)), "N must be an integer >= 1"),
     (lambda: LRU(4, 8, r_min=0.99, r_max=0.9, key=jax.random.key(0)), "r_min < r_max < 1"),
-    (lambda: S4D(4, 8, method="euler", key=jax.random.key(0)), "method must be 'zoh' or 'bilinear'"),
+    (lambda: S4D(4, 8, method="euler", key=jax.random.key(0)), "method must be one of 'zoh', 'bilinear'"),
     (lambda: S4D(4, 8, key=jax.random.key(0))(np.ones(10)), "u must be 2-D (L, H)"),
     (lambda: S4D(4, 8, key=jax.random.key(0))(np.ones((10, 3))), "u must have H = 4 channels"),
     (lambda: S4D(4, 8, key=jax.random.key(0))(np.full((10, 4), np.nan)), "u must be finite"),
-    (lambda: SequenceModel(3, 3, pool="max", key=jax.random.key(0)), "pool must be 'none', 'mean' or 'last'"),
+    (lambda: SequenceModel(3, 3, pool="max", key=jax.random.key(0)), "pool must be one of 'none', 'mean', 'last'"),
     (lambda: SequenceModel(3, 2, skip=True, key=jax.random.key(0)), "skip=True needs d_in == d_out"),
-    (lambda: SequenceModel(3, 3, H=4, n_layers=1, N=4, key=jax.random.key(0)).generate(np.ones((0, 3)), 5), "context must be at least 1"),
+    (lambda: SequenceModel(3, 3, H=4, n_layers=1, N=4, key=jax.random.key(0)).generate(np.ones((0, 3)), 5), "context must be non-empty"),
     (lambda: fit_classifier(SequenceModel(1, 2, H=4, n_layers=1, N=4, key=jax.random.key(0)), np.ones((5, 8, 1)), np.zeros(5, int),
-                            key=jax.random.key(0)), "model must pool its outputs"),
+                            key=jax.random.key(0)), "pools its outputs to logits"),
     (lambda: fit_forecaster(SequenceModel(2, 2, H=4, n_layers=1, N=4, key=jax.random.key(0)), np.ones((10, 2)), window=64,
                             key=jax.random.key(0)), "data must be at least 65 time steps"),
     (lambda: fit_forecaster(SequenceModel(2, 2, H=4, n_layers=1, N=4, key=jax.random.key(0)), np.ones((20, 2)), window=8,
@@ -259,3 +261,92 @@ def test_bad_input(call, msg):
     with pytest.raises(InputError, match=None) as e:
         call()
     assert msg in str(e.value), str(e.value)
+
+
+# ---- issue 21: every entry point refuses bad arguments with an InputError naming them, before compiling ------------
+K0 = jax.random.key(0)
+SMALL = SequenceModel(2, 2, H=4, n_layers=1, N=4, skip=True, key=K0)
+CLF = SequenceModel(1, 3, H=4, n_layers=1, N=4, pool="mean", key=K0)
+
+
+@pytest.mark.parametrize("call,msg", [
+    (lambda: cauchy(np.ones(3), np.array([1j]), L4), "v must be (N,) or (N, k) with N = 2 (the length of Lambda)"),
+    (lambda: cauchy(np.ones(2), np.array([np.nan]), L4), "z must be finite"),
+    (lambda: cauchy(np.ones(2), L4[:1], L4), "must give a finite result in cauchy"),     # z on a pole
+    (lambda: linear_scan("abc", np.ones(4)), "a must be an array of real numbers"),
+    (lambda: linear_scan(np.ones((4, 3)), np.ones((5, 3))), "a must be broadcastable to the shape of b (5, 3)"),
+    (lambda: linear_scan_sequential(np.ones(3), np.ones(3), x0=np.ones(2)), "x0 must be 0-D"),
+    (lambda: linear_scan(np.ones(3), np.zeros((0, 2))), "b must be non-empty"),
+    (lambda: linear_scan(np.full(60, 1e30), np.ones(60)), "must give a finite result in linear_scan"),
+    (lambda: s4d_kernel(L4, np.ones(2), np.ones(2), np.ones(2) * 0.1, 8), "dt must be a positive real number;"),
+    (lambda: s4_kernel(L4, np.ones(2), np.ones(2), np.ones(2), True, 8), "dt must be a positive real number"),
+    (lambda: ssm_kernel_naive(np.diag(L4), np.ones(2), np.ones(2), 0.1, 8, None), "method must be one of 'zoh', 'bilinear'"),
+    (lambda: causal_conv(np.ones(4), np.ones(4) + 1j), "K must be real-valued"),
+    (lambda: S4D(4, 8, key=None), "key must be a JAX random key"),
+    (lambda: S5(4, 8, key=3), "key must be a JAX random key"),
+    (lambda: Mamba(4, 8, key="key"), "key must be a JAX random key"),
+    (lambda: S4D(4, 8, init="bogus", key=K0), "init must be one of 'lin', 'inv', 'legs'"),
+    (lambda: S4(4, 8, dt_min=0.5, dt_max=0.1, key=K0), "dt_max must be >= dt_min"),
+    (lambda: SequenceModel(2, 2, layer="s4dd", key=K0), "Did you mean 's4d'"),
+    (lambda: SequenceModel(2, 2, key=None), "key must be a JAX random key"),
+    (lambda: SMALL.features(np.full((5, 2), np.nan)), "u must be finite"),
+    (lambda: SMALL.step(SMALL.init_state(), np.array([1.0, np.inf])), "u_t must be finite"),
+    (lambda: SMALL(np.ones((5, 2)) + 1j), "u must be real-valued"),
+    (lambda: SMALL.generate(np.ones((5, 2)), 3, nonfinite="drop"), "nonfinite must be one of 'raise', 'keep'"),
+    (lambda: run_recurrent(SMALL, np.ones((5, 3))), "u must have H = 2 channels"),
+    (lambda: run_recurrent(SMALL, np.full((5, 2), np.nan)), "u must be finite"),
+    (lambda: run_recurrent("a layer", np.ones((5, 2))), "layer must be an SSM layer"),
+    (lambda: Mamba(2, 4, key=K0)(np.full((6, 2), 1e30, np.float32)), "u must give a finite result in Mamba"),
+    (lambda: fit_forecaster(SMALL, X_SINE, window=8, n_steps=2, weight_decay="0.1", key=K0), "weight_decay must be a real number"),
+    (lambda: fit_forecaster(SMALL, X_SINE, window=8, n_steps=2, key=None), "fit_forecaster is random"),
+    (lambda: fit_classifier(CLF, np.ones((5, 8, 1)), np.zeros(5, int), n_steps=2, key=None), "fit_classifier is random"),
+    (lambda: fit_classifier(CLF, np.ones((5, 8, 1)), "abc", n_steps=2, key=K0), "y must be (B,) = (5,) labels"),
+    (lambda: fit_classifier(CLF, np.ones((8, 1)), np.zeros(5, int), n_steps=2, key=K0), "one per sequence of X"),
+    (lambda: fit_classifier(CLF, np.ones((5, 8, 1)), np.array([0, 1, 2, 1, np.nan]), n_steps=2, key=K0),
+     "y must be integer class labels"),
+])
+def test_bad_input_issue21(call, msg):
+    with pytest.raises(InputError) as e:
+        call()
+    assert msg in str(e.value), str(e.value)
+
+
+def test_refusals_come_before_compiling():
+    "Argument checks that do not depend on the data run before anything is traced or compiled."
+    compiled = []
+    jax.monitoring.register_event_duration_secs_listener(
+        lambda event, duration, **kw: compiled.append(event) if "backend_compile" in event else None)
+    for call in (lambda: fit_forecaster(SMALL, X_SINE, window=8, n_steps="10", key=K0),
+                 lambda: fit_classifier(CLF, np.ones((5, 8, 1)), np.zeros(5, int), lr=np.nan, key=K0),
+                 lambda: S4D(4, 8, key=None), lambda: s4d_kernel(L4, np.ones(2), np.ones(2), 0.1, 1.5),
+                 lambda: linear_scan(np.ones(3), None)):
+        with pytest.raises(InputError):
+            call()
+    assert compiled == []
+
+
+def test_accepted_variants_give_the_same_numbers():
+    "Nested lists, integer and float16 arrays, 0-d integer arrays and zero eigenvalues are accepted, with correct results."
+    u = np.random.default_rng(0).normal(size=(12, 3)).astype(np.float32)
+    layer = S4D(3, 4, key=K0)
+    np.testing.assert_allclose(np.asarray(layer(u.tolist())), np.asarray(layer(u)), atol=1e-6)
+    np.testing.assert_allclose(np.asarray(causal_conv(u.astype(np.float16), u)),
+                               np.asarray(causal_conv(u.astype(np.float16).astype(np.float32), u)), atol=1e-5)
+    np.testing.assert_allclose(np.asarray(s4d_kernel(L4, np.ones(2), np.ones(2), 0.1, jnp.asarray(8))),
+                               np.asarray(s4d_kernel(L4, np.ones(2), np.ones(2), 0.1, 8)))
+    # ZOH of a zero eigenvalue: the integrator x' = u, whose step is exactly dt (the formula's 0/0 limit)
+    np.testing.assert_allclose(np.asarray(discretize_diag(np.zeros(1, complex), np.ones(1), 0.25)[1]), [0.25])
+    np.testing.assert_allclose(np.asarray(s4d_kernel(np.zeros(1, complex), np.ones(1), np.ones(1), 0.25, 3)), [0.25] * 3)
+    _, la = fit_classifier(CLF, np.ones((5, 8, 1)), [0, 1, 2, 1, 0], n_steps=2, batch_size=4, key=K0)
+    _, lb = fit_classifier(CLF, np.ones((5, 8, 1)), np.array([0, 1, 2, 1, 0]), n_steps=2, batch_size=4, key=K0)
+    np.testing.assert_array_equal(la, lb)
+    fc = SSMForecaster(H=4, N=4, n_layers=1, window=8, n_steps=jnp.asarray(2)).fit(X_SINE, 0.1, key=K0)
+    assert fc.n_steps == 2 and type(fc.n_steps) is int
+
+
+def test_generate_raises_on_divergence():
+    "SequenceModel.generate follows the nonfinite rule: a DivergedError, or the raw trajectory with nonfinite='keep'."
+    big = jax.tree_util.tree_map(lambda a: a * 1e6 if eqx.is_inexact_array(a) else a, SMALL)
+    with pytest.raises(DivergedError, match="SequenceModel.generate diverged"):
+        big.generate(X_SINE[:5], 40)
+    assert not np.all(np.isfinite(np.asarray(big.generate(X_SINE[:5], 40, nonfinite="keep"))))

@@ -20,7 +20,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from dsrlab.core import DivergedError, InputError, NonFiniteLossError
+from dsrlab import core
+from dsrlab.core import InputError, NonFiniteLossError
+
+DivergedError = getattr(core, "DivergedError", NonFiniteLossError)   # (so the specs also run on older releases)
 
 HERE = Path(__file__).parent
 CLEAR = (InputError, NonFiniteLossError, DivergedError)   # the errors the promise allows
@@ -42,9 +45,10 @@ class Arg:
     opts: dict = dataclasses.field(default_factory=dict)
 
 
-def array(value, nonfinite_ok: bool = False, complex_ok: bool = False) -> Arg:
-    "An array argument; `nonfinite_ok`: NaN/inf are counted, not refused; `complex_ok`: complex input is supported."
-    return Arg("array", value, dict(nonfinite_ok=nonfinite_ok, complex_ok=complex_ok))
+def array(value, nonfinite_ok: bool = False, complex_ok: bool = False, optional: bool = False) -> Arg:
+    """An array argument; `nonfinite_ok`: NaN/inf are counted, not refused; `complex_ok`: complex input is supported;
+    `optional`: None means a documented default."""
+    return Arg("array", value, dict(nonfinite_ok=nonfinite_ok, complex_ok=complex_ok, optional=optional))
 
 
 def integer(value, minimum: int = 1, optional: bool = False) -> Arg:
@@ -78,7 +82,7 @@ class Call:
     args: dict                  # argument name -> Arg
     deterministic: bool = True  # the same arguments give the same result (so accepted variants are compared)
 
-    def __init__(self, name, fn, deterministic=True, **args):
+    def __init__(self, name, fn, /, deterministic=True, **args):   # positional-only: an argument may be called `name`
         self.name, self.fn, self.deterministic = name, fn, deterministic
         self.args = {k: v if isinstance(v, Arg) else fixed(v) for k, v in args.items()}
 
@@ -111,7 +115,7 @@ def array_variants(x, opts):
             out += [("complex", x + 1j, "finite" if opts.get("complex_ok") else "refuse")]
     if x.size:
         out += [("nested list", x.tolist(), "accept")]
-    out += [("None", None, "refuse"), ("string", "abc", "refuse")]
+    out += [("None", None, "finite" if opts.get("optional") else "refuse"), ("string", "abc", "refuse")]
     return out
 
 
@@ -264,7 +268,7 @@ def fuzz_call(call: Call, only=None) -> list[Outcome]:
     out = []
     for argname, arg in call.args.items():
         for label, bad, rule in variants(arg):
-            if only is None or only(argname, label):
+            if only is None or only(argname, label, rule):
                 out.append(judge(call, base, argname, label, bad, rule))
     return out
 
