@@ -26,6 +26,7 @@ __all__ = ['INVARIANTS_FILE', 'kaplan_yorke_dimension', 'correlation_dimension',
            'invariants_table', 'zoo_table_html']
 
 # %% ../nbs/01a_invariants.ipynb #eedbf960
+@x64
 def kaplan_yorke_dimension(
     spectrum,   # Lyapunov exponents (k,), any order
 ) -> float:
@@ -80,6 +81,7 @@ def correlation_dimension(
     xs = as_array(xs, "xs", ndim=2, min_length=50, dtype=jnp.float64)
     theiler = check_int(theiler, "theiler", minimum=0)
     n_radii = check_int(n_radii, "n_radii", minimum=8)
+    min_decades = check_positive(min_decades, "min_decades")
     n = xs.shape[0]
     if n - theiler < 50:
         raise InputError(f"xs has {n} points; with theiler={theiler} too few pairs are left.")
@@ -94,13 +96,15 @@ def correlation_dimension(
     log_r, log_c = np.log10(radii), np.log10(np.maximum(c, 1e-300))
     window = _flattest_window(log_r, log_c, ok, min_decades)
     if window is None:
-        raise InputError(f"no scaling range of {min_decades:.2g} decades with enough pairs: give more points (N = {n}).")
+        raise InputError(f"xs must have a scaling range of {min_decades:.2g} decades with enough pairs (1,000), and "
+                         f"its {n} points have none: give more points, or a smaller min_decades.")
     a, b = window
     slope = float(np.polyfit(log_r[a:b + 1], log_c[a:b + 1], 1)[0])
     return dict(dimension=slope, r_range=(float(radii[a] / diameter), float(radii[b] / diameter)),
                 log_r=log_r - math.log10(diameter), log_c=log_c, n_pairs=int(n_pairs), window=window)
 
 # %% ../nbs/01a_invariants.ipynb #7a7b0938
+@x64
 def dominant_period(
     xs,          # a trajectory (T, D) sampled every dt
     dt: float,   # sampling step
@@ -157,14 +161,20 @@ def lyapunov_estimate(
     "Lyapunov spectrum as the mean over `n_ics` runs, with their standard deviation: dict(spectrum, error, runs)."
     n_ics = check_int(n_ics, "n_ics", minimum=2)
     n_steps = check_int(n_steps, "n_steps")
+    transient = check_int(transient, "transient", minimum=0)
+    if not isinstance(system, (Flow, Map, DelaySystem)):
+        raise InputError(f"system must be a Flow, Map or DelaySystem of the zoo; got {type(system).__name__}.")
+    n_exponents = None if n_exponents is None else check_int(n_exponents, "n_exponents")
+    if isinstance(system, Flow):
+        rtol, atol, qr_every = check_positive(rtol, "rtol"), check_positive(atol, "atol"), check_int(qr_every, "qr_every")
     if isinstance(system, DelaySystem):
         step, m = _delay_step(system, system.dt)
-        k = 5 if n_exponents is None else check_int(n_exponents, "n_exponents")
+        k = 5 if n_exponents is None else n_exponents
         starts = [jnp.full(m + 1, system.x0[0] * (1 + 0.05 * i)) for i in range(n_ics)]
         runs = [lyapunov_spectrum(step, s, n_steps, dt=system.dt, n_exponents=k, transient=transient) for s in starts]
     elif isinstance(system, (Flow, Map)):
-        starts = _starts(system, n_ics, transient, transient)
-        kw = dict(rtol=rtol, atol=atol, dt=system.dt * check_int(qr_every, "qr_every")) if isinstance(system, Flow) else {}
+        starts = _starts(system, n_ics, max(transient, 1), transient)
+        kw = dict(rtol=rtol, atol=atol, dt=system.dt * qr_every) if isinstance(system, Flow) else {}
         runs = [lyapunov_spectrum(system, s, n_steps, n_exponents=n_exponents, transient=0, **kw) for s in starts]
     else:
         raise InputError(f"system must be a Flow, Map or DelaySystem of the zoo; got {type(system).__name__}.")

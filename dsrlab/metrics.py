@@ -15,7 +15,8 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
-from .core import InputError, as_array, as_batch, check_int, check_positive, x64
+from .core import (InputError, as_array, as_batch, check_int, check_key, check_option, check_positive, check_real,
+                         warn, x64)
 
 # %% auto #0
 __all__ = ['FORECAST_METRICS', 'SparseDataWarning', 'suggested_bins', 'NonFiniteWarning', 'state_space_divergence',
@@ -114,6 +115,7 @@ def suggested_bins(
     dim: int,             # state dimension
 ) -> int:
     "Bins per axis for D_stsp: about 10 points per occupied bin on a 2-D attractor, between 2 and 30."
+    n_points, dim = check_int(n_points, "n_points"), check_int(dim, "dim")
     return int(np.clip(int((n_points / 10) ** (1 / min(dim, 2))), 2, 30))
 
 
@@ -123,9 +125,9 @@ def _warn_if_sparse(xt, lo, hi, n_bins: int) -> None:
     if n < 2 * occupied:
         m = suggested_bins(n, xt.shape[1])
         fix = f"n_bins={m} (suggested_bins) or method='gmm'" if m < n_bins else "method='gmm' (fewer bins lose the shape)"
-        warnings.warn(f"D_stsp: {n} true points fill {occupied} bins of the {n_bins}^{xt.shape[1]} grid, fewer than 2 "
-                      f"per bin, so the divergence is dominated by empty bins and cannot rank models. Use {fix}.",
-                      SparseDataWarning, stacklevel=4)   # the caller of state_space_divergence
+        warn(f"D_stsp: {n} true points fill {occupied} bins of the {n_bins}^{xt.shape[1]} grid, fewer than 2 "
+             f"per bin, so the divergence is dominated by empty bins and cannot rank models. Use {fix}.",
+             SparseDataWarning)
 
 # %% ../nbs/02_metrics.ipynb #83e9fe60
 class NonFiniteWarning(UserWarning):
@@ -137,8 +139,8 @@ def _count_non_finite(xg, name: str = "x_gen") -> None:
     bad = np.asarray(~jnp.all(jnp.isfinite(xg), axis=-1))
     if bad.any():
         first = int(np.argmax(bad.any(axis=0)))
-        warnings.warn(f"{name}: {int(bad.sum())} of {bad.size} generated points are not finite (from step {first}); "
-                      "they are counted as outside the true attractor.", NonFiniteWarning, stacklevel=4)
+        warn(f"{name}: {int(bad.sum())} of {bad.size} generated points are not finite (from step {first}); "
+             "they are counted as outside the true attractor.", NonFiniteWarning)
 
 
 def _strided(x, n: int, leading: bool):
@@ -168,6 +170,8 @@ def state_space_divergence(
                          f"convention); got {outside!r}.")
     if method not in ("auto", "binning", "gmm"):
         raise InputError(f"method must be 'auto', 'binning' or 'gmm'; got {method!r}.")
+    if key is not None:
+        check_key(key)
     xt = as_batch(x_true, "x_true", min_length=2, dtype=jnp.float64)
     xg = as_batch(x_gen, "x_gen", min_length=2, dtype=jnp.float64, finite=outside == "drop")
     D = xt.shape[-1]
@@ -252,7 +256,7 @@ def power_spectrum_distance(
     "Hellinger distance between smoothed normalised power spectra, averaged over dimensions (D_H)."
     xt = as_batch(x_true, "x_true", min_length=2, dtype=jnp.float64)
     xg = as_batch(x_gen, "x_gen", min_length=2, dtype=jnp.float64)
-    sigma = check_positive(sigma, "sigma", allow_zero=True)
+    sigma = check_real(sigma, "sigma", minimum=0, maximum=1e5)   # a wider kernel than any spectrum, and too big to build
     if xg.shape[-1] != xt.shape[-1]:
         raise InputError(f"x_gen must have the state dimension of x_true ({xt.shape[-1]}); got shape {tuple(xg.shape)}.")
     for name, x in (("x_true", xt), ("x_gen", xg)):
@@ -383,9 +387,9 @@ def max_lyapunov(
     try:
         out = jax.eval_shape(step_fn, jax.ShapeDtypeStruct(z0.shape, z0.dtype))
     except Exception as e:
-        raise InputError(f"step_fn must accept a state of shape {tuple(z0.shape)}; calling it failed with {type(e).__name__}: {e}") from e
+        raise InputError(f"step_fn must accept z0 of shape {tuple(z0.shape)}; calling it failed with {type(e).__name__}: {e}") from e
     if getattr(out, "shape", None) != z0.shape:
-        raise InputError(f"step_fn must map a state of shape {tuple(z0.shape)} to the same shape; got {getattr(out, 'shape', type(out).__name__)}.")
+        raise InputError(f"step_fn must map z0 of shape {tuple(z0.shape)} to the same shape; got {getattr(out, 'shape', type(out).__name__)}.")
     return lyapunov_spectrum(step_fn, z0, n_steps, n_exponents=1, transient=transient)[0]
 
 # %% ../nbs/02_metrics.ipynb #f1f3acdb
@@ -437,7 +441,8 @@ def smape(
     "Symmetric mean absolute percentage error (dysts' `smape`), one value per trajectory."
     xt, xp = _pair(x_true, x_pred)
     eps = check_positive(eps, "eps", allow_zero=True)
-    ratio = jnp.abs(xt - xp) / (jnp.abs(xt) + jnp.abs(xp) + eps)
+    denominator = jnp.abs(xt) + jnp.abs(xp) + eps
+    ratio = jnp.where(denominator > 0, jnp.abs(xt - xp) / jnp.where(denominator > 0, denominator, 1.0), 0.0)   # 0 / 0: equal values
     return (100.0 if scaled else 200.0) * _per_trajectory_mean(ratio)
 
 
@@ -451,6 +456,10 @@ def coefficient_of_variation(
     "100 std(error) / (mean(x_true) + eps), pooled over time and dimensions (dysts' `coefficient_of_variation`)."
     xt, xp = _pair(x_true, x_pred)
     eps = check_positive(eps, "eps", allow_zero=True)
+    mean = np.asarray(xt).mean(axis=(-2, -1))   # on the host: nothing compiles before the error
+    if np.any(mean + eps == 0):
+        raise InputError("x_true must have a mean other than -eps (the coefficient of variation divides by mean + eps); "
+                         f"got a mean of {float(np.ravel(mean)[np.argmax(np.ravel(mean + eps) == 0)]):g} with eps={eps:g}.")
     return 100.0 * jnp.std(xt - xp, axis=(-2, -1)) / (jnp.mean(xt, axis=(-2, -1)) + eps)
 
 # %% ../nbs/02_metrics.ipynb #24313fc0
@@ -466,9 +475,14 @@ def _training_data(x_train, xt, m: int):
     return xs
 
 
-def _season_error(x_train, m: int):
-    "Mean absolute error of the seasonal naive forecast x[t] = x[t - m] on the training data, per trajectory."
-    return _per_trajectory_mean(jnp.abs(x_train[..., m:, :] - x_train[..., :-m, :]))
+def _season_error(x_train, m: int, eps: float, name: str = "x_train"):
+    "Mean absolute error of the seasonal naive forecast x[t] = x[t - m] on the training data, per trajectory, plus eps (> 0)."
+    if eps == 0:   # checked on the host: nothing compiles before the error
+        xs = np.asarray(x_train)
+        if not np.all(np.abs(xs[..., m:, :] - xs[..., :-m, :]).mean(axis=(-2, -1)) > 0):
+            raise InputError(f"{name} must not repeat itself exactly every m={m} steps when eps=0: its naive forecast is "
+                             "then exact, and the scaled error divides by 0. Pass eps > 0.")
+    return _per_trajectory_mean(jnp.abs(x_train[..., m:, :] - x_train[..., :-m, :])) + eps
 
 
 @x64
@@ -487,7 +501,8 @@ def mase(
     xs = xt if x_train is None else _training_data(x_train, xt, m)
     if x_train is None and not m < xt.shape[-2]:
         raise InputError(f"m must be < the length of x_true ({xt.shape[-2]}), which is the training data when x_train is None; got {m}.")
-    return _per_trajectory_mean(jnp.abs(xt - xp)) / (_season_error(xs, m) + eps)
+    naive = _season_error(xs, m, eps, "x_true" if x_train is None else "x_train")
+    return _per_trajectory_mean(jnp.abs(xt - xp)) / naive
 
 
 @x64
@@ -510,8 +525,9 @@ def msis(
         raise InputError(f"a must be in (0, 1); got {a}.")
     eps = check_positive(eps, "eps", allow_zero=True)
     xs = _training_data(x_train, xt, m)
+    naive = _season_error(xs, m, eps)
     score = (hi - lo) + (2 / a) * (lo - xt) * (xt < lo) + (2 / a) * (xt - hi) * (hi < xt)
-    return _per_trajectory_mean(score) / (_season_error(xs, m) + eps)
+    return _per_trajectory_mean(score) / naive
 
 # %% ../nbs/02_metrics.ipynb #fd5e4dcf
 def _pearson_columns(a, b):
@@ -537,13 +553,22 @@ def _ranks(x):
     return jnp.moveaxis(jax.vmap(_average_ranks)(flat).reshape(*x.shape[:-2], x.shape[-1], x.shape[-2]), -1, -2)
 
 
+def _varying(xt, xp, what: str):
+    "The pair, or an `InputError` if a column of either is constant in time (its correlation is undefined)."
+    for name, x in (("x_true", xt), ("x_pred", xp)):
+        if not np.all(np.ptp(np.asarray(x), axis=-2) > 0):   # on the host: nothing compiles before the error
+            raise InputError(f"{name} must vary in every dimension of every trajectory: {what} of a constant "
+                             "series is undefined; got a constant coordinate.")
+    return xt, xp
+
+
 @x64
 def pearson(
     x_true,   # truth (T, D) or batch (B, T, D), T >= 2
     x_pred,   # forecast, same shape
 ) -> Float[Array, "*B"]:
     "Pearson correlation over time of each dimension, averaged over dimensions (dysts' `pearson` for D >= 2)."
-    xt, xp = _pair(x_true, x_pred, min_length=2)
+    xt, xp = _varying(*_pair(x_true, x_pred, min_length=2), "Pearson's r")
     return jnp.mean(_pearson_columns(xt, xp), axis=-1)
 
 
@@ -553,7 +578,7 @@ def spearman(
     x_pred,   # forecast, same shape
 ) -> Float[Array, "*B"]:
     "Spearman rank correlation over time of each dimension, averaged over dimensions (dysts' `spearman`)."
-    xt, xp = _pair(x_true, x_pred, min_length=2)
+    xt, xp = _varying(*_pair(x_true, x_pred, min_length=2), "Spearman's rho")
     return jnp.mean(_pearson_columns(_ranks(xt), _ranks(xp)), axis=-1)
 
 # %% ../nbs/02_metrics.ipynb #e0a6aeac
@@ -688,6 +713,8 @@ def kl_divergence(
 ) -> Float[Array, "*B"]:
     "KL divergence between Gaussian mixtures on the true and forecast points, in nats (dysts' `estimate_kl_divergence`)."
     n_samples = check_int(n_samples, "n_samples")
+    if key is not None:
+        check_key(key)
     xt, xp = _same_dim(x_true, x_pred, min_length=11 if sigma_scale is None else 1)
     batch_shape = xt.shape[:-2]
     xt, xp = xt.reshape(-1, *xt.shape[-2:]), xp.reshape(-1, *xp.shape[-2:])
@@ -775,6 +802,8 @@ def forecast_metrics(
 ) -> dict[str, float]:
     "dysts' forecast metrics, each averaged over a batch as `compute_metrics(..., batch_axis=0)`, as floats."
     names = _metric_names(include, x_train is not None)
+    if key is not None:
+        check_key(key)
     xt, xp = _pair(x_true, x_pred, min_length=max([FORECAST_METRICS[n][1] for n in names], default=1))
     if "mase" in names:
         _training_data(x_train, xt, 1)
@@ -938,9 +967,9 @@ def _lyapunov_settings(T: int, theiler, horizon, default_theiler: float) -> tupl
     if theiler is None:
         theiler = int(np.ceil(default_theiler))
         if theiler > T // 8:
-            warnings.warn(f"Lyapunov exponent from data: the series spans only {T / default_theiler:.1f} mean periods "
-                          f"({default_theiler:.0f} steps each), fewer than 8; the Theiler window is cut to {T // 8} steps and "
-                          f"neighbours may be correlated in time: give a longer series.", ScalingRangeWarning, stacklevel=5)
+            warn(f"Lyapunov exponent from data: the series spans only {T / default_theiler:.1f} mean periods "
+                 f"({default_theiler:.0f} steps each), fewer than 8; the Theiler window is cut to {T // 8} steps and "
+                 f"neighbours may be correlated in time: give a longer series.", ScalingRangeWarning)
             theiler = T // 8
     else:
         theiler = check_int(theiler, "theiler", minimum=0)
@@ -968,6 +997,7 @@ def lyapunov_from_data(
     levels: tuple | None = None,  # automatic fit from/to these fractions of the rise to saturation; None: (0.15, 0.5), Kantz (0.3, 0.6)
     n_neighbors: int = 5,       # Kantz: at most this many nearest neighbours ...
     radius: float | None = None,  # ... within this distance; None: the median distance to the n_neighbors-th
+    nonfinite: str = "raise",   # no scaling range: "raise" an `InputError`; "keep": exponent NaN, with a ScalingRangeWarning
 ) -> LyapunovFromData:
     "Largest Lyapunov exponent from the divergence of nearby states (Rosenstein 1993 or Kantz 1994)."
     xs = as_batch(x, "x", min_length=8, dtype=jnp.float64)
@@ -975,6 +1005,7 @@ def lyapunov_from_data(
     rate_dt = 1.0 if dt is None else check_positive(dt, "dt")
     if method not in ("rosenstein", "kantz"):
         raise InputError(f"method must be 'rosenstein' or 'kantz'; got {method!r}.")
+    nonfinite = check_option(nonfinite, "nonfinite", ("raise", "keep"))
     if levels is None:
         levels = (0.15, 0.5) if method == "rosenstein" else (0.3, 0.6)
     if not (len(levels) == 2 and 0 <= levels[0] < levels[1] <= 1):
@@ -982,7 +1013,8 @@ def lyapunov_from_data(
     period = mean_period(xs)
     theiler, horizon = _lyapunov_settings(T, theiler, horizon, period)
     n_cand = T - horizon
-    n_ref = n_cand if n_points is None else min(check_int(n_points, "n_points"), n_cand)
+    fewest = -(-20 // xs.shape[0])   # a fit needs 20 reference states in all, over the batch
+    n_ref = n_cand if n_points is None else min(check_int(n_points, "n_points", minimum=fewest), n_cand)
     ref = _pad_to_blocks(np.unique(np.linspace(0, n_cand - 1, n_ref).round().astype(int)))
     k, r = 1, np.inf
     if method == "kantz":
@@ -998,7 +1030,9 @@ def lyapunov_from_data(
     with np.errstate(invalid="ignore", divide="ignore"):
         curve = log_sum / count
     saturation = float(far_sum / max(far_count, 1))
-    return _fit_divergence(curve, saturation, fit, levels, rate_dt, theiler, period, int(count[0]), method)
+    settings = f"theiler={theiler}, horizon={horizon}, n_points={n_points}, fit={fit}, levels={levels}" + \
+        (f", n_neighbors={k}, radius={r:.3g}" if method == "kantz" else "")   # named in a refusal: any of them may be the cause
+    return _fit_divergence(curve, saturation, fit, levels, rate_dt, theiler, period, int(count[0]), method, nonfinite, settings)
 
 # %% ../nbs/02_metrics.ipynb #6abf72b5
 def _range_problem(curve, fit: tuple, period: float, n_pairs: int, automatic: bool) -> str | None:
@@ -1029,7 +1063,8 @@ def _bend(curve, fit: tuple) -> str | None:
             f"halves): the estimate is uncertain; give a longer series")
 
 
-def _fit_divergence(curve, saturation, fit, levels, dt, theiler, period, n_pairs, method) -> LyapunovFromData:
+def _fit_divergence(curve, saturation, fit, levels, dt, theiler, period, n_pairs, method, nonfinite="raise",
+                    settings: str = "") -> LyapunovFromData:
     "The LyapunovFromData of a divergence curve: its linear fit over `fit` or the automatic scaling range."
     H, note, automatic = len(curve) - 1, None, fit is None
     if automatic:
@@ -1038,27 +1073,34 @@ def _fit_divergence(curve, saturation, fit, levels, dt, theiler, period, n_pairs
         raise InputError(f"fit must be two steps (first, last) with 0 <= first < last <= horizon = {H}; got {fit!r}.")
     fit = (int(fit[0]), int(fit[1]))
     why = _range_problem(curve, fit, period, n_pairs, automatic)
+    if why is not None and nonfinite == "raise":
+        raise InputError(f"x gives no Lyapunov exponent ({settings}): {note or why}. "
+                         "Pass nonfinite='keep' to get NaN (and a warning) instead.")
     if why is not None:
-        warnings.warn(f"Lyapunov exponent from data: {note or why}; the exponent is NaN.", ScalingRangeWarning, stacklevel=4)
+        warn(f"Lyapunov exponent from data: {note or why}; the exponent is NaN.", ScalingRangeWarning)
         return LyapunovFromData(float("nan"), curve, fit, float("nan"), saturation, theiler, n_pairs, method)
     note = note or (_bend(curve, fit) if automatic else None)
     if note is not None:
-        warnings.warn(f"Lyapunov exponent from data: {note}.", ScalingRangeWarning, stacklevel=4)
+        warn(f"Lyapunov exponent from data: {note}.", ScalingRangeWarning)
     slope, intercept = np.polyfit(np.arange(fit[0], fit[1] + 1), curve[fit[0]:fit[1] + 1], 1)
     return LyapunovFromData(float(slope / dt), curve, fit, float(intercept), saturation, theiler, n_pairs, method)
 
 # %% ../nbs/02_metrics.ipynb #97f097ff
-def _estimate_or_nan(name: str, estimate: Callable[[], float]) -> float:
-    "estimate(), or NaN with a ScalingRangeWarning that says why when the series cannot give one."
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ScalingRangeWarning)
-            value = float(estimate())
-    except InputError as e:
-        warnings.warn(f"{name} cannot be estimated: {e}", ScalingRangeWarning, stacklevel=4)
-        return float("nan")
+def _estimate_or_nan(name: str, estimate: Callable[[], float], nonfinite: str, arg: str) -> float:
+    "estimate(); where the series `arg` cannot give one, an `InputError` (`nonfinite='raise'`) or NaN with a ScalingRangeWarning."
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ScalingRangeWarning)
+        try:
+            value, why = float(estimate()), None
+        except InputError as e:
+            value, why = float("nan"), str(e)
+    if nonfinite == "raise" and not np.isfinite(value):
+        why = why or next((str(w.message) for w in caught), "")
+        raise InputError(f"{arg} gives no estimate of {name} ({why}) Pass nonfinite='keep' to get NaN (and a warning) instead.")
+    if why is not None:
+        warn(f"{name} cannot be estimated: {why}", ScalingRangeWarning)
     for w in caught:   # re-issued so that they point at the caller of attractor_geometry
-        warnings.warn(w.message, w.category, stacklevel=4)
+        warn(w.message, w.category)
     return value
 
 
@@ -1068,19 +1110,27 @@ def attractor_geometry(
     dt: float | None = None,   # sampling step; None for a map
     *,
     max_points: int = 4000,    # at most this many states (evenly thinned) for the correlation dimension
+    nonfinite: str = "raise",  # an estimate the series cannot give: "raise" an `InputError`; "keep": NaN, with a warning
 ) -> dict:
-    "dict(lyapunov_max, correlation_dimension) of the series, each NaN with a warning where it cannot be estimated."
-    xs = np.asarray(as_batch(x, "x", min_length=8, dtype=jnp.float64))
+    "dict(lyapunov_max, correlation_dimension) of the series; where one cannot be estimated, an `InputError` or NaN (`nonfinite`)."
+    return _attractor_geometry(x, dt, max_points, nonfinite, "x")
+
+
+def _attractor_geometry(x, dt, max_points, nonfinite, name: str) -> dict:
+    "`attractor_geometry` of the argument called `name`."
+    xs = np.asarray(as_batch(x, name, min_length=8, dtype=jnp.float64))
     if dt is not None:
         check_positive(dt, "dt")
     max_points = check_int(max_points, "max_points", minimum=100)
+    nonfinite = check_option(nonfinite, "nonfinite", ("raise", "keep"))
     period = mean_period(xs)
-    lam = _estimate_or_nan("the largest Lyapunov exponent", lambda: lyapunov_from_data(xs, dt).exponent)
+    lam = _estimate_or_nan("the largest Lyapunov exponent", lambda: lyapunov_from_data(xs, dt, nonfinite="keep").exponent,
+                           nonfinite, name)
     pooled = xs.reshape(-1, xs.shape[-1])
     step = int(np.ceil(len(pooled) / max_points))
     theiler = max(1, int(np.ceil(period / step)))
     dim = _estimate_or_nan("the correlation dimension",
-                           lambda: correlation_dimension(pooled[::step], theiler=theiler)["dimension"])
+                           lambda: correlation_dimension(pooled[::step], theiler=theiler)["dimension"], nonfinite, name)
     return dict(lyapunov_max=lam, correlation_dimension=dim)
 
 
@@ -1088,7 +1138,33 @@ def geometry_error(
     truth,                     # the true series (T, D) / (B, T, D), or its attractor_geometry dict
     x_gen,                     # a model's generated series, or its attractor_geometry dict
     dt: float | None = None,   # sampling step of both series; None for maps
+    *,
+    nonfinite: str = "raise",  # an error that cannot be computed: "raise" an `InputError`; "keep": NaN
 ) -> dict:
     "Relative errors |model - truth| / |truth| of the largest Lyapunov exponent and the correlation dimension."
-    ref, gen = (g if isinstance(g, dict) else attractor_geometry(g, dt) for g in (truth, x_gen))
-    return {k: abs(gen[k] - ref[k]) / abs(ref[k]) if ref[k] != 0 else float("nan") for k in ("lyapunov_max", "correlation_dimension")}
+    nonfinite = check_option(nonfinite, "nonfinite", ("raise", "keep"))
+    keys = ("lyapunov_max", "correlation_dimension")
+    ref, gen = {}, {}
+    for name, g, out in (("truth", truth, ref), ("x_gen", x_gen, gen)):   # the truth first: refused before a model's series is analysed
+        out.update(_geometry_of(g, dt, nonfinite, name))
+        for k in keys:
+            if nonfinite == "raise" and (not np.isfinite(out[k]) or (name == "truth" and out[k] == 0)):
+                raise InputError(f"{name}'s {k} must be finite{' and not 0' if name == 'truth' else ''} for a relative "
+                                 f"error; got {out[k]}. Pass nonfinite='keep' to get NaN instead.")
+    return {k: abs(gen[k] - ref[k]) / abs(ref[k]) if ref[k] != 0 else float("nan") for k in keys}
+
+
+def _geometry_of(g, dt, nonfinite: str, name: str) -> dict:
+    "An `attractor_geometry` dict, as given (checked) or computed from the series `g`."
+    if not isinstance(g, dict):
+        return _attractor_geometry(g, dt, 4000, nonfinite, name)
+    missing = {"lyapunov_max", "correlation_dimension"} - set(g)
+    if missing:
+        raise InputError(f"{name} must be a series or an attractor_geometry dict; the dict lacks {', '.join(sorted(missing))}.")
+    out = {}
+    for k in ("lyapunov_max", "correlation_dimension"):   # None (not estimated) counts as NaN
+        v = g[k]
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float, np.number))):
+            raise InputError(f"{name}[{k!r}] must be a number or None; got {v!r}.")
+        out[k] = float("nan") if v is None else float(v)
+    return out

@@ -23,7 +23,8 @@ import numpy as np
 from jax import lax
 from jaxtyping import Array, Float, PRNGKeyArray
 
-from .core import InputError, as_array, check_int, check_positive, x64
+from .core import (DivergedError, InputError, _describe, as_array, check_int, check_key, check_option, check_positive,
+                        x64)
 
 # %% auto #0
 __all__ = ['SYSTEMS', 'INVARIANTS_SOURCE', 'DYSTS_NAMES', 'DYSTS_PARAM_NAMES', 'SystemSpec', 'System', 'rk_solve', 'Flow', 'Map',
@@ -1759,6 +1760,14 @@ def _native(params: dict) -> dict:
     return {k: v.astype(jax.dtypes.canonicalize_dtype(v.dtype)) for k, v in params.items()}
 
 
+def _state(x, name: str, dim: int) -> Array:
+    "A state (D,) checked where it is concrete (a traced state passes as it is, shape checked)."
+    if isinstance(x, jax.Array) and not isinstance(x, jax.core.Tracer) and x.shape == (dim,) \
+            and jnp.issubdtype(x.dtype, jnp.floating) and np.isfinite(np.asarray(x)).all():
+        return x   # the common case, fast: a right-hand side may be called from a Python loop
+    return as_array(x, name, ndim=1, dim=dim, dtype=None)
+
+
 def _add_observation_noise(xs, level, key):
     "`xs` (B, T, D) plus Gaussian noise of std `level` times each coordinate's std along time."
     std = jnp.std(xs, axis=1, keepdims=True)
@@ -1799,6 +1808,20 @@ class System(eqx.Module):
             return self.period / check_positive(pts_per_period, "pts_per_period")
         return self.dt if dt is None else check_positive(dt, "dt")
 
+    _OPTIONS = ()   # the integrator's options that `trajectories` passes on
+
+    def _check_options(self, options: dict) -> dict:
+        "The integrator's `options`, checked: known names (see `_OPTIONS`) and valid values."
+        unknown = sorted(set(options) - set(self._OPTIONS))
+        if unknown:
+            known = ", ".join(self._OPTIONS) or "none"
+            raise InputError(f"unknown option(s) {', '.join(unknown)} for {self.name}; its integrator's options are: {known}.")
+        return dict(options)
+
+    def _divergence_hint(self, options: dict) -> str:
+        "What to try when a trajectory leaves the finite numbers."
+        return "the orbit blows up from these initial conditions"
+
     @x64
     def trajectories(
         self,
@@ -1812,6 +1835,7 @@ class System(eqx.Module):
         dyn_noise: float = 0.0,      # dynamical noise std (absolute; per sqrt(time) for flows)
         key: PRNGKeyArray | None = None,  # random key, needed for noise
         dtype=jnp.float32,           # dtype of the result
+        nonfinite: str = "raise",    # "raise": a `DivergedError` if a trajectory leaves the finite numbers; "keep": return it
         **options,
     ) -> Float[Array, "B T D"]:
         """Trajectories from each row of `x0s`, sampled every `dt`, in one compiled, vmapped call.
@@ -1830,11 +1854,23 @@ class System(eqx.Module):
         dyn_noise = check_positive(dyn_noise, "dyn_noise", allow_zero=True)
         if (obs_noise or dyn_noise) and key is None:
             raise InputError("key must be given when obs_noise or dyn_noise is > 0.")
+        if key is not None:
+            check_key(key)
+        nonfinite = check_option(nonfinite, "nonfinite", ("raise", "keep"))
+        options = self._check_options(options)
         k_dyn, k_obs = jax.random.split(key) if key is not None else (None, None)
         xs = self._simulate(x0s, n_steps, dt, transient, dyn_noise, k_dyn, **options)
         if obs_noise:
             xs = _add_observation_noise(xs, obs_noise, k_obs)
-        return xs.astype(dtype)
+        xs = xs.astype(dtype)
+        if nonfinite == "raise" and not isinstance(xs, jax.core.Tracer):
+            bad = ~np.isfinite(np.asarray(xs)).all(axis=(0, 2))   # per sample, over the batch
+            if bad.any():
+                first = int(np.argmax(bad))
+                raise DivergedError(f"{self.name}: the trajectory is not finite from sample {first} of {n_steps} "
+                                    f"({self._divergence_hint(options)}). Pass nonfinite='keep' to get it as it is.",
+                                    first, xs)
+        return xs
 
     @x64
     def trajectory(
@@ -1866,11 +1902,14 @@ def rk_solve(
     h0,                          # first trial step
     rtol,                        # relative tolerance (may be traced)
     atol,                        # absolute tolerance (may be traced)
-    max_steps: int,              # steps allowed in all; the samples after they run out are NaN
+    max_steps: int,              # steps allowed in all; the samples after they run out are NaN (see nonfinite)
     solver=None,                 # an explicit diffrax solver whose tableau is used; default Tsit5
+    *,
+    nonfinite: str = "raise",    # "raise": a `DivergedError` if samples are not finite (steps ran out); "keep": NaN there
 ) -> Float[Array, "*B T D"]:
     "The states at `ts` of dx/dt = f(x) from x0 (each row of a batch with its own steps), by adaptive explicit Runge-Kutta."
-    solver = diffrax.Tsit5() if solver is None else solver
+    x0, ts, h0, rtol, atol, max_steps, solver = _check_rk_arguments(f, x0, ts, h0, rtol, atol, max_steps, solver)
+    nonfinite = check_option(nonfinite, "nonfinite", ("raise", "keep"))
     q, step = solver.order(None), functools.partial(_rk_step, jax.vmap(f), solver.tableau)
     x = jnp.atleast_2d(x0)       # batched by hand: vmapping the loops would cost more to trace than to run
 
@@ -1897,7 +1936,34 @@ def rk_solve(
     B = x.shape[0]
     start = (x, jnp.zeros(B, ts.dtype), jnp.full(B, h0, ts.dtype), jnp.zeros(B, jnp.int32))
     ys = jnp.swapaxes(lax.scan(advance, start, ts)[1], 0, 1)
+    if nonfinite == "raise" and not isinstance(ys, jax.core.Tracer):
+        bad = ~np.isfinite(np.asarray(ys)).all(axis=(0, 2))
+        if bad.any():
+            first = int(np.argmax(bad))
+            raise DivergedError(f"rk_solve: the solution is not finite from sample {first} of {len(bad)}: the "
+                                f"{max_steps} steps (max_steps) ran out, or the solution blew up; pass a larger max_steps "
+                                "or a looser rtol, or nonfinite='keep' to get NaN there.", first, ys)
     return ys.reshape(x0.shape[:-1] + ys.shape[1:])
+
+
+def _check_rk_arguments(f, x0, ts, h0, rtol, atol, max_steps, solver):
+    "rk_solve's arguments checked where they are concrete (traced ones pass), in one floating dtype."
+    if not callable(f):
+        raise InputError(f"f must be callable (the vector field x -> dx/dt); got {_describe(f)}.")
+    solver = diffrax.Tsit5() if solver is None else solver
+    if not isinstance(solver, diffrax.AbstractERK):
+        raise InputError(f"solver must be an explicit Runge-Kutta solver of diffrax (Tsit5, Dopri5, Dopri8, ...); got {_describe(solver)}.")
+    x0 = as_array(x0, "x0", ndim=(1, 2), dtype=None)
+    ts = as_array(ts, "ts", ndim=1, dtype=None)
+    if not isinstance(ts, jax.core.Tracer):
+        t = np.asarray(ts, np.float64)
+        if t[0] < 0 or np.any(np.diff(t) < 0):
+            raise InputError(f"ts must be non-decreasing and >= 0 (sample times from t = 0); got values from {t.min():g} to {t.max():g}.")
+    h0, rtol, atol = (v if isinstance(v, jax.core.Tracer) else check_positive(v, name)
+                      for v, name in ((h0, "h0"), (rtol, "rtol"), (atol, "atol")))
+    max_steps = check_int(max_steps, "max_steps")
+    dtype = jnp.promote_types(jnp.promote_types(x0.dtype, jnp.float32), jnp.promote_types(ts.dtype, jnp.float32))
+    return x0.astype(dtype), ts.astype(dtype), h0, rtol, atol, max_steps, solver
 
 # %% ../nbs/01_systems.ipynb #22202f70
 @eqx.filter_jit
@@ -1931,9 +1997,28 @@ def _solve_sde(fn, params, x0s, ts, dt0, sigma, key, max_steps):
 class Flow(System):
     "A continuous-time system dx/dt = f(x; params), integrated by `rk_solve` (or by diffrax, given one of its solvers)."
 
+    _OPTIONS = ("rtol", "atol", "solver", "max_steps", "sde_substeps")
+
     def rhs(self, t, x: Float[Array, " D"], args=None) -> Float[Array, " D"]:
         "The vector field at state `x` (autonomous: `t` and `args` are unused)."
-        return self.fn(x, _native(self.params))
+        return self.fn(_state(x, "x", self.dim), _native(self.params))
+
+    def _check_options(self, options: dict) -> dict:
+        options = super()._check_options(options)
+        for name in ("rtol", "atol"):
+            if name in options:
+                options[name] = check_positive(options[name], name)
+        if options.get("max_steps") is not None:
+            options["max_steps"] = check_int(options["max_steps"], "max_steps")
+        if "sde_substeps" in options:
+            options["sde_substeps"] = check_int(options["sde_substeps"], "sde_substeps")
+        if options.get("solver") is not None and not isinstance(options["solver"], diffrax.AbstractSolver):
+            raise InputError(f"solver must be a diffrax solver (diffrax.Tsit5(), diffrax.Dopri8(), ...); got {_describe(options['solver'])}.")
+        return options
+
+    def _divergence_hint(self, options: dict) -> str:
+        return ("the adaptive solve ran out of steps: the orbit may blow up from these initial conditions; "
+                "pass max_steps= or a looser rtol")
 
     def _simulate(self, x0s, n_steps, dt, transient, dyn_noise, key, *, rtol=1e-7, atol=1e-9, solver=None,
                   max_steps=None, sde_substeps=4):
@@ -1946,12 +2031,7 @@ class Flow(System):
             solver = diffrax.Dopri8() if rtol < 1e-9 else diffrax.Tsit5()
         max_steps = max_steps or 64 * (transient + n_steps) + 4096
         f64 = lambda v: jnp.asarray(v, jnp.float64)   # traced, so a new step or tolerance does not compile again
-        xs = _solve_ode(self.fn, self.params, x0s, ts, f64(dt), f64(rtol), f64(atol), max_steps, solver, with_diffrax)
-        if not with_diffrax and not isinstance(xs, jax.core.Tracer) and bool(jnp.isnan(xs).any()):
-            first = int(np.argmax(np.isnan(np.asarray(xs)).any(axis=(0, 2))))
-            raise FloatingPointError(f"{self.name}: the solve ran out of its {max_steps} steps before sample {first} "
-                                     "(the orbit may blow up from these initial conditions); pass max_steps= or a looser rtol.")
-        return xs
+        return _solve_ode(self.fn, self.params, x0s, ts, f64(dt), f64(rtol), f64(atol), max_steps, solver, with_diffrax)
 
 # %% ../nbs/01_systems.ipynb #0f4dc3b5
 @eqx.filter_jit
@@ -1973,7 +2053,7 @@ class Map(System):
 
     def step(self, x: Float[Array, " D"]) -> Float[Array, " D"]:
         "The state after one iteration."
-        return self.fn(x, _native(self.params))
+        return self.fn(_state(x, "x", self.dim), _native(self.params))
 
     def _check_dt(self, dt, pts_per_period) -> float:
         if pts_per_period is not None or (dt is not None and float(check_positive(dt, "dt")) != 1.0):
@@ -2016,7 +2096,15 @@ class DelaySystem(System):
 
     def rhs(self, t, x: Float[Array, " D"], x_tau: Float[Array, " D"], args=None) -> Float[Array, " D"]:
         "The vector field, given the present and the delayed state."
-        return self.fn(x, x_tau, _native(self.params))
+        return self.fn(_state(x, "x", self.dim), _state(x_tau, "x_tau", self.dim), _native(self.params))
+
+    _OPTIONS = ("h_max",)
+
+    def _check_options(self, options: dict) -> dict:
+        options = super()._check_options(options)
+        if "h_max" in options:
+            options["h_max"] = check_positive(options["h_max"], "h_max")
+        return options
 
     def _simulate(self, x0s, n_steps, dt, transient, dyn_noise, key, *, h_max=0.1):
         if dyn_noise:
@@ -2165,16 +2253,17 @@ def _variational_qr(fn, params, x0, n_steps, transient, dt, k, rtol, atol, max_s
         f = lambda x: fn(x, p)
         return f(x), jax.vmap(lambda v: jax.jvp(f, (x,), (v,))[1], in_axes=1, out_axes=1)(V)
 
-    def flow(y, t1, term):
+    def flow(y, t1, term, budget):
         sol = diffrax.diffeqsolve(term, solver, 0.0, t1, dt / 4, y, params, stepsize_controller=controller,
-                                  max_steps=max_steps, saveat=diffrax.SaveAt(t1=True))
-        return jax.tree_util.tree_map(lambda a: a[0], sol.ys)
+                                  max_steps=budget, saveat=diffrax.SaveAt(t1=True), throw=False)
+        ok = sol.result == diffrax.RESULTS.successful   # a failed solve gives NaN, which lyapunov_spectrum refuses
+        return jax.tree_util.tree_map(lambda a: jnp.where(ok, a[0], jnp.nan), sol.ys)
 
-    x = flow(x0, transient * dt, diffrax.ODETerm(lambda t, x, p: fn(x, p))) if transient else x0
+    x = flow(x0, transient * dt, diffrax.ODETerm(lambda t, x, p: fn(x, p)), max_steps) if transient else x0
 
     def body(carry, _):
         x, Q = carry
-        x, V = flow((x, Q), dt, diffrax.ODETerm(field))
+        x, V = flow((x, Q), dt, diffrax.ODETerm(field), max_steps // 10)   # one interval: far fewer steps, a failure found soon
         Q, R = jnp.linalg.qr(V)
         return (x, Q), jnp.log(jnp.abs(jnp.diagonal(R)))
 
@@ -2219,6 +2308,7 @@ def lyapunov_spectrum(
             raise InputError("x0 must be given when lyapunov_spectrum gets a step function.")
         step, dim, scale = obj, np.size(x0), 1.0 if dt is None else check_positive(dt, "dt")
         x0 = _check_state(x0, "x0", (dim,), "this step function")
+        _check_step_fn(step, x0, "system_or_step_fn", "x0")
     else:
         raise InputError(f"system_or_step_fn must be a Flow, a Map or a callable; got {type(obj).__name__}.")
     n_steps = check_int(n_steps, "n_steps")
@@ -2235,6 +2325,18 @@ def lyapunov_spectrum(
         return logs.mean(axis=0) / scale
     total = _benettin(step, x0, n_steps, transient, k)
     return total / (n_steps * scale)
+
+
+def _check_step_fn(step, x0, name: str, state: str) -> None:
+    "An `InputError` unless `step` maps a state like `x0` to one of the same shape (traced abstractly: nothing compiles)."
+    try:
+        out = jax.eval_shape(step, jax.ShapeDtypeStruct(x0.shape, x0.dtype))
+    except Exception as e:   # the user's function failed: say so, with the shape it was given
+        raise InputError(f"{name} must accept {state} of shape {tuple(x0.shape)}; calling it failed with "
+                         f"{type(e).__name__}: {e}") from e
+    if getattr(out, "shape", None) != x0.shape:
+        raise InputError(f"{name} must map {state} of shape {tuple(x0.shape)} to the same shape; "
+                         f"got {getattr(out, 'shape', type(out).__name__)}.")
 
 
 class _Step(eqx.Module):

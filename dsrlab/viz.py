@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 import ipywidgets as widgets
 from IPython.display import display
 
-from .core import InputError, as_trajectory, check_int, check_positive
+from .core import InputError, as_array, as_trajectory, check_int, check_option, check_positive, check_real, x64
 from .systems import get_system, list_systems, lyapunov_spectrum, system_table
 from .metrics import _normalised_spectrum
 
@@ -40,23 +40,32 @@ def new_figure(
     return go.Figure(layout=dict(template="dsrlab", title=title, **layout))
 
 # %% ../nbs/11_viz.ipynb #649e8481
-def _coordinates(x: np.ndarray, lag: int) -> np.ndarray:
+def _coordinates(x: np.ndarray, lag: int, name: str = "x") -> np.ndarray:
     "At most three coordinates to draw: the first three, or delay coordinates of a scalar series."
     if x.shape[1] >= 2:
         return x[:, :3]
     s = x[:, 0]
     n = len(s) - 2 * lag
     if n < 2:
-        raise InputError(f"a scalar series drawn in delay coordinates needs more than {2 * lag + 1} points; got {len(s)}.")
+        raise InputError(f"{name}, a scalar series drawn in delay coordinates with lag {lag}, must have more than "
+                         f"{2 * lag + 1} points; got {len(s)}.")
     return np.stack([s[:n], s[lag: lag + n], s[2 * lag: 2 * lag + n]], axis=1)
 
 
-def _trajectories(x, name: str) -> dict[str, np.ndarray]:
-    "`x` as named (T, D) float32 arrays: one array, or a dict of them with the same D."
+def _trajectories(x, name: str, dtype=np.float32) -> dict[str, np.ndarray]:
+    "`x` as named (T, D) arrays of `dtype`: one array, or a dict of them with the same D."
     named = x if isinstance(x, dict) else {"trajectory": x}
     if not named:
         raise InputError(f"{name} must hold at least one trajectory; got an empty dict.")
-    out = {k: np.asarray(as_trajectory(v, f"{name}[{k!r}]")) for k, v in named.items()}
+    label = lambda k: name if not isinstance(x, dict) else f"{name}[{k!r}]"
+    out = {}
+    for k, v in named.items():
+        with x64():   # the user's float64 values as they are, before the range check
+            v = np.asarray(as_trajectory(v, label(k), dtype=None))
+        if not np.all(np.abs(v) <= np.finfo(dtype).max):   # float32 keeps the figure's JSON small; beyond its range is inf
+            raise InputError(f"{label(k)} must lie within {np.dtype(dtype).name}'s range (|x| <= {np.finfo(dtype).max:.3g}) to be "
+                             f"drawn; got values up to {np.abs(v).max():.3g}.")
+        out[k] = v.astype(dtype)
     dims = {v.shape[1] for v in out.values()}
     if len(dims) > 1:
         raise InputError(f"the trajectories in {name} must have one state dimension; got dimensions {sorted(dims)}.")
@@ -64,7 +73,10 @@ def _trajectories(x, name: str) -> dict[str, np.ndarray]:
 
 
 def _system_points(name: str, n_steps: int, transient: int) -> tuple[np.ndarray, bool, int]:
-    system = get_system(name)
+    try:
+        system = get_system(name)
+    except InputError as e:
+        raise InputError(f"x, a string, must name a system of the zoo: {e}") from None
     row = next(r for r in system_table() if r["name"] == name)
     is_map = row["kind"] == "map"
     lag = 1 if is_map else max(1, int(round((row.get("period") or 1.0) / (4 * row["dt"]))))
@@ -88,7 +100,7 @@ def attractor_figure(
         named = _trajectories(x, "x")
     fig = new_figure(title or "", showlegend=len(named) > 1)
     for label, traj in named.items():
-        c = _coordinates(traj, check_int(lag, "lag")).astype(np.float32)
+        c = _coordinates(traj, check_int(lag, "lag"), "x" if len(named) == 1 else f"x[{label!r}]").astype(np.float32)
         style = dict(mode="markers", marker=dict(size=2)) if markers else dict(mode="lines", line=dict(width=2))
         if c.shape[1] == 3:
             fig.add_trace(go.Scatter3d(x=c[:, 0], y=c[:, 1], z=c[:, 2], name=label, **style))
@@ -126,24 +138,31 @@ def power_spectrum_figure(
     title: str = "",       # figure title
 ) -> go.Figure:
     "Smoothed normalised power spectra (log scale) of one coordinate of each trajectory."
-    named, dt = _trajectories(x, "x"), check_positive(dt, "dt")
+    named, dt = _trajectories(x, "x", np.float64), check_positive(dt, "dt")
+    sigma, dim = check_real(sigma, "sigma", minimum=0, maximum=1e5), check_int(dim, "dim", minimum=0)
     fig = new_figure(title, xaxis_title="frequency", yaxis_title="normalised power", yaxis_type="log")
     for label, traj in named.items():
-        if not 0 <= dim < traj.shape[1]:
-            raise InputError(f"dim must be in 0..{traj.shape[1] - 1}; got {dim}.")
-        ps = np.asarray(_normalised_spectrum(traj[None, :, dim:dim + 1], float(sigma)))[:, 0]
+        if dim >= traj.shape[1]:
+            raise InputError(f"dim must be in 0..{traj.shape[1] - 1} (x has {traj.shape[1]} coordinates); got {dim}.")
+        s = traj[:, dim] - traj[:, dim].mean()
+        if not s.std() > 0:
+            raise InputError(f"x[{label!r}] must vary in coordinate {dim} to have a normalised spectrum; it is constant.")
+        ps = np.asarray(_normalised_spectrum((s / s.std()).astype(np.float32)[None, :, None], sigma))[:, 0]
         f = np.fft.rfftfreq(len(traj), dt)
         fig.add_trace(go.Scatter(x=f[1:], y=ps[1:], name=label, mode="lines"))
     return fig
 
 # %% ../nbs/11_viz.ipynb #2c84541b
 def _complex_vector(z, name: str) -> np.ndarray:
-    z = np.asarray(z)
-    if z.ndim != 1 or z.size == 0 or not np.issubdtype(z.dtype, np.number):
-        raise InputError(f"{name} must be a non-empty 1-D array of numbers; got shape {z.shape}, dtype {z.dtype}.")
-    if not np.all(np.isfinite(z)):
-        raise InputError(f"{name} must be finite (no NaN or inf).")
-    return z.astype(complex)
+    "`z` as a finite, non-empty 1-D complex NumPy array, or an `InputError`."
+    with x64():
+        return np.asarray(as_array(z, name, ndim=1, dtype=np.complex128 if np.iscomplexobj(z) else np.float64)).astype(complex)
+
+
+def _real_array(x, name: str, ndim: int = 1) -> np.ndarray:
+    "`x` as a finite, non-empty real float64 NumPy array of `ndim` dimensions, or an `InputError`."
+    with x64():
+        return np.asarray(as_array(x, name, ndim=ndim, dtype=np.float64))
 
 
 def eigenvalue_figure(
@@ -162,7 +181,7 @@ def eigenvalue_figure(
                                  hoverinfo="skip", showlegend=False))
     marker = dict(size=8, line=dict(width=0.5, color="#333"))
     if residuals is not None:
-        res = np.real(_complex_vector(residuals, "residuals"))
+        res = _real_array(residuals, "residuals")
         if res.shape != lam.shape:
             raise InputError(f"residuals must match eigenvalues in shape {lam.shape}; got {res.shape}.")
         marker.update(color=res, colorscale="Viridis", colorbar=dict(title="residual"), cmin=0)
@@ -180,8 +199,7 @@ def pseudospectrum_figure(
     title: str = "",          # figure title
 ) -> go.Figure:
     "Pseudospectrum contours {z : tau_N(z) = eps}, one per epsilon, with a slider that highlights one."
-    re, im = np.real(_complex_vector(re, "re")), np.real(_complex_vector(im, "im"))
-    tau = np.asarray(tau, dtype=float)
+    re, im, tau = _real_array(re, "re"), _real_array(im, "im"), _real_array(tau, "tau", ndim=2)
     if tau.shape != (len(im), len(re)):
         raise InputError(f"tau must have shape (len(im), len(re)) = {(len(im), len(re))}; got {tau.shape}.")
     eps = sorted(float(check_positive(e, "epsilons")) for e in epsilons)
@@ -209,10 +227,10 @@ def spectral_measure_figure(
     title: str = "",         # figure title
 ) -> go.Figure:
     "Smoothed spectral measures (densities on the unit circle) against the angle."
-    th = np.real(_complex_vector(theta, "theta"))
+    th = _real_array(theta, "theta")
     fig = new_figure(title, xaxis_title="θ", yaxis_title="density")
     for label, v in measures.items():
-        v = np.real(_complex_vector(v, f"measures[{label!r}]"))
+        v = _real_array(v, f"measures[{label!r}]")
         if v.shape != th.shape:
             raise InputError(f"measures[{label!r}] must match theta in shape {th.shape}; got {v.shape}.")
         fig.add_trace(go.Scatter(x=th, y=v, name=label, mode="lines"))
@@ -226,8 +244,8 @@ def coefficient_figure(
     title: str = "",           # figure title
 ) -> go.Figure:
     "A heat map of a sparse coefficient matrix, zeros blank, the colour scale symmetric about zero."
-    c = np.asarray(coefficients, dtype=float)
-    if c.ndim != 2 or len(feature_names) != c.shape[1]:
+    c = _real_array(coefficients, "coefficients", ndim=2)
+    if len(feature_names) != c.shape[1]:
         raise InputError(f"coefficients must be (n_targets, n_features) with one feature name a column; "
                          f"got shape {c.shape} and {len(feature_names)} names.")
     target_names = target_names or [f"x{i}'" for i in range(c.shape[0])]
@@ -248,9 +266,10 @@ def symbolic_graph_figure(
     title: str = "",        # figure title
 ) -> go.Figure:
     "The graph of transitions between symbols: nodes sized by occupancy, edges by transition probability."
-    s = np.asarray(codes)
+    s = np.asarray(codes) if isinstance(codes, (np.ndarray, list, tuple)) else np.asarray(codes, dtype=object)
     if s.ndim != 1 or len(s) < 2 or not np.issubdtype(s.dtype, np.integer):
         raise InputError(f"codes must be a 1-D integer array of at least 2 symbols; got shape {s.shape}, dtype {s.dtype}.")
+    min_count = check_int(min_count, "min_count")
     symbols, idx = np.unique(s, return_inverse=True)
     K = len(symbols)
     counts = np.zeros((K, K))
@@ -280,7 +299,9 @@ def training_curve_figure(
     title: str = "",        # figure title
 ) -> go.Figure:
     "Loss and metric curves of a training run."
-    series = {k: np.asarray(v, dtype=float) for k, v in history.items() if k != "step"}
+    if not isinstance(history, dict):
+        raise InputError(f"history must be a dict {{name: values per logged step}}; got {type(history).__name__}.")
+    series = {k: _real_array(v, f"history[{k!r}]") for k, v in history.items() if k != "step"}
     if not series:
         raise InputError("history must hold at least one series besides 'step'.")
     n = {len(v) for v in series.values()}
@@ -418,7 +439,9 @@ def resdmd_explorer(
 def jax_vmap_step(system, X):
     "The map applied to each row of X."
     import jax
-    return jax.vmap(system.step)(X)
+    if not callable(getattr(system, "step", None)):
+        raise InputError(f"system must be a map of the zoo (a system with .step); got {type(system).__name__}.")
+    return jax.vmap(system.step)(as_array(X, "X", ndim=2, dim=system.dim))
 
 # %% ../nbs/11_viz.ipynb #ea802149
 def _signals(L: int = 1000) -> dict:
@@ -438,15 +461,14 @@ def hippo_explorer(
 ) -> Explorer:
     "An explorer of HiPPO online reconstruction: measure, N, discretisation and signal as controls."
     from dsrlab.hippo import VARIANTS, reconstruction_figure
+    measure, N = check_option(measure, "measure", VARIANTS), check_int(N, "N", maximum=256)
+    signal = check_option(signal, "signal", ("band-limited", "Lorenz-63 x", "square wave"))
     signals, dt = _signals(), 1e-3
     controls = dict(
         measure=widgets.Dropdown(options=list(VARIANTS), value=measure, description="measure"),
         N=widgets.IntSlider(value=N, min=1, max=256, description="N", continuous_update=False),
         method=widgets.Dropdown(options=["bilinear", "zoh"], value="bilinear", description="method"),
         signal=widgets.Dropdown(options=list(signals), value=signal, description="signal"))
-    if measure not in VARIANTS or signal not in signals or not 1 <= N <= 256:
-        raise InputError(f"measure must be one of {list(VARIANTS)}, signal one of {list(signals)}, 1 <= N <= 256; "
-                         f"got measure={measure!r}, signal={signal!r}, N={N!r}.")
 
     def draw(measure, N, method, signal):
         fig = reconstruction_figure(signals[signal], dt, N, (measure,), method=method)

@@ -115,17 +115,21 @@ def test_attractor_geometry_of_a_model_against_the_truth():
     assert errors["lyapunov_max"] < 0.15 and errors["correlation_dimension"] < 0.05
 
 
-def test_too_few_points_warn_and_give_nan():
+def test_too_few_points_are_refused_or_warn_and_give_nan():
     short = _trajectory("henon", 60)
+    with pytest.raises(InputError, match="x gives no Lyapunov exponent"):
+        lyapunov_from_data(short)
+    with pytest.raises(InputError, match="x gives no estimate of the largest Lyapunov exponent"):
+        attractor_geometry(short)
     with pytest.warns(ScalingRangeWarning, match="scaling range"):
-        est = lyapunov_from_data(short)
+        est = lyapunov_from_data(short, nonfinite="keep")
     assert np.isnan(est.exponent)
     with pytest.warns(ScalingRangeWarning) as record:
-        geometry = attractor_geometry(short)
+        geometry = attractor_geometry(short, nonfinite="keep")
     assert np.isnan(geometry["lyapunov_max"]) and np.isnan(geometry["correlation_dimension"])
     assert any("correlation dimension cannot be estimated" in str(w.message) for w in record)
     with pytest.warns(ScalingRangeWarning, match="within about one mean period"):   # 20 time units of Lorenz-63
-        assert np.isnan(lyapunov_from_data(_trajectory("lorenz63", 10_000)[:1500], 0.01).exponent)
+        assert np.isnan(lyapunov_from_data(_trajectory("lorenz63", 10_000)[:1500], 0.01, nonfinite="keep").exponent)
     with warnings.catch_warnings():
         warnings.simplefilter("error")   # enough points: no warning
         lyapunov_from_data(_trajectory("henon", 5000))
@@ -145,7 +149,7 @@ def test_a_periodic_series_warns_that_nothing_diverges():
     (lambda x: lyapunov_from_data(x, 0.0), "dt must be > 0"),
     (lambda x: lyapunov_from_data(x, 0.01, method="wolf"), "method must be 'rosenstein' or 'kantz'"),
     (lambda x: lyapunov_from_data(x, 0.01, horizon=50, fit=(10, 60)), "fit must be two steps (first, last)"),
-    (lambda x: lyapunov_from_data(x, 0.01, n_points=0), "n_points must be an integer >= 1"),
+    (lambda x: lyapunov_from_data(x, 0.01, n_points=0), "n_points must be an integer >= 20"),
     (lambda x: lyapunov_from_data(x, 0.01, levels=(0.6, 0.2)), "levels must be two fractions"),
     (lambda x: lyapunov_from_data(np.where(np.arange(len(x))[:, None] == 5, np.nan, x), 0.01), "x must be finite"),
     (lambda x: lyapunov_from_data(np.ones((500, 2)), theiler=5), "x must have distinct states"),
