@@ -5,6 +5,7 @@
 # %% ../nbs/10_bench.ipynb #c7d303f2
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -12,11 +13,13 @@ import html as _html
 import inspect
 import json
 import math
+import os
+import socket
 import sqlite3
 import sys
 import time
 import warnings
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import equinox as eqx
@@ -27,8 +30,9 @@ from fastcore.script import anno_parser, call_parse
 from jaxtyping import PRNGKeyArray
 from tqdm.auto import tqdm
 
-from .core import (InputError, Reconstructor, Standardizer, as_trajectories, check_dt, check_int, check_positive, fitted,
-                         check_time_grid, x64)
+from .core import (DivergedError, InputError, Reconstructor, Standardizer, as_array, as_trajectories, check_dt, check_int,
+                         check_key, check_option, check_positive, check_real, fitted, check_time_grid, warn, warnings_above_bars, x64,
+                         _check_writable, _describe, _fail)
 from .systems import Map, get_system, list_systems, system_table
 from .metrics import (state_space_divergence, power_spectrum_distance, valid_prediction_time,
                             prediction_error, max_lyapunov, suggested_bins, SparseDataWarning,
@@ -91,6 +95,8 @@ class Method:
 
     def hyperparameters(self, quick: bool = False, **overrides) -> dict:
         "The hyperparameters a run uses: defaults, then `quick` ones, then `overrides`."
+        if not isinstance(quick, bool):
+            _fail("quick", "True or False", _describe(quick))
         return {**self.defaults, **(self.quick if quick else {}), **overrides}
 
     def estimator(self, quick: bool = False, **overrides) -> Reconstructor:
@@ -101,6 +107,27 @@ class Method:
 METHODS: dict[str, Method] = {}
 
 
+def _canonical(
+    value,                # the name the user gave: any case, spaces or hyphens for underscores
+    arg: str,             # the argument it came in, for the message
+    known,                # the registry's names (lowercase)
+    what: str,            # "method" or "system"
+) -> str:
+    "The registry's spelling of `value`, or an `InputError` naming `arg`, with close matches and the known names."
+    import difflib
+    known = list(known)
+    if not isinstance(value, str):
+        _fail(arg, f"a {what} name (a string)", _describe(value))
+    key = value.strip().lower().replace("-", "_").replace(" ", "_")
+    if key in known:
+        return key
+    close = difflib.get_close_matches(key, known, n=3, cutoff=0.5)
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    listing = (f"Known {what}s: {', '.join(known)}." if len(known) <= 30 else
+               f"list_{what}s() (or `dsrlab {what}s`) gives all {len(known)} names.")
+    raise InputError(f"{arg}: unknown {what} {value!r}.{hint} {listing}")
+
+
 def register_method(
     name: str,                 # registry key
     cls: type,                 # a `Reconstructor` subclass
@@ -108,28 +135,38 @@ def register_method(
     **options,                 # further `Method` fields: quick, fast, family
 ) -> Method:
     "Registers a method under `name` (replacing one of that name) and returns it."
-    if not isinstance(name, str) or not name or name != name.lower():
-        raise InputError(f"name must be a non-empty lowercase string; got {name!r}.")
+    if not isinstance(name, str) or not name.isidentifier() or name != name.lower():
+        _fail("name", "a lowercase identifier (letters, digits, underscores)", _describe(name))
     if not (isinstance(cls, type) and issubclass(cls, Reconstructor)):
-        raise InputError(f"cls must be a Reconstructor subclass (dsrlab.core); got {cls!r}.")
-    METHODS[name] = m = Method(name, cls, dict(defaults or {}), **options)
+        _fail("cls", "a Reconstructor subclass (dsrlab.core)", _describe(cls))
+    if defaults is not None and not isinstance(defaults, dict):
+        _fail("defaults", "a dict of constructor arguments, or None", _describe(defaults))
+    fields = {"quick": dict, "fast": bool, "family": str}
+    for k, v in options.items():
+        if k not in fields:
+            raise InputError(f"unknown option {k!r} of register_method; the options are {', '.join(fields)}.")
+        if not isinstance(v, fields[k]):
+            _fail(k, f"a {fields[k].__name__}", _describe(v))
+    m = Method(name, cls, dict(defaults or {}), **options)
+    for quick in (False, True):            # the hyperparameters are the class's to check, and checked now, not mid-run
+        try:
+            m.estimator(quick)
+        except TypeError as e:
+            raise InputError(f"defaults (or quick) of {name!r} do not fit {cls.__name__}: {e}.") from None
+    METHODS[name] = m
     return m
 
 
 def list_methods(quick: bool = False) -> list[str]:
     "Names of the registered methods (only the fast ones if `quick`), in registration order."
+    if not isinstance(quick, bool):
+        _fail("quick", "True or False", _describe(quick))
     return [n for n, m in METHODS.items() if m.fast or not quick]
 
 
 def get_method(name: str) -> Method:
     "The registered method `name` (any case, spaces or hyphens for underscores), or an `InputError` listing the known names."
-    key = str(name).strip().lower().replace("-", "_").replace(" ", "_")
-    if key not in METHODS:
-        import difflib
-        close = difflib.get_close_matches(key, list(METHODS), n=3, cutoff=0.5)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
-        raise InputError(f"unknown method {name!r}.{hint} Known methods: {', '.join(METHODS)}.")
-    return METHODS[key]
+    return METHODS[_canonical(name, "name", METHODS, "method")]
 
 # %% ../nbs/10_bench.ipynb #23f62015
 _POLY2, _STLSQ = PolynomialLibrary(degree=2), STLSQ(threshold=0.05, alpha=0.05)
@@ -179,9 +216,38 @@ class Protocol:
     spread: int = 20_000           # initial conditions are drawn from this many samples of one long orbit
     test_fraction: float = 0.2     # user data: share of trajectories (or of time, for one trajectory) held out
 
+    def __post_init__(self):
+        "Refuses a field that no run could use, naming it; Python numbers are kept as given (they enter the hash)."
+        def keep(name, value):
+            if not isinstance(getattr(self, name), (int, float)) or isinstance(getattr(self, name), bool):
+                object.__setattr__(self, name, value)      # a 0-d array: stored as the number it holds
+        for name, low in (("n_train", 1), ("train_length", 2), ("n_test", 1), ("test_length", 2), ("context", 1),
+                          ("pe_steps", 1), ("lyapunov_steps", 1), ("spread", 2)):
+            keep(name, check_int(getattr(self, name), name, minimum=low))
+        if self.n_bins is not None:
+            keep("n_bins", check_int(self.n_bins, "n_bins", minimum=2))
+        for name in ("pts_per_period", "sigma"):
+            keep(name, check_positive(getattr(self, name), name))
+        keep("test_fraction", check_real(self.test_fraction, "test_fraction", minimum=0, maximum=1))
+        if not 0 < self.test_fraction < 1:
+            _fail("test_fraction", "between 0 and 1 (exclusive)", self.test_fraction)
+        if self.pe_steps >= self.test_length:
+            _fail("pe_steps", f"< test_length = {self.test_length}", self.pe_steps)
+        if self.spread < self.n_train + self.n_test:
+            _fail("spread", f">= n_train + n_test = {self.n_train + self.n_test} (one distinct start per trajectory)",
+                  self.spread)
+
 
 QUICK = Protocol(n_train=2, train_length=1000, n_test=2, test_length=1000, lyapunov_steps=1000, spread=5000)
 QUICK_SYSTEMS = ["lorenz63", "rossler", "henon"]
+
+
+def _check_protocol(protocol) -> Protocol:
+    if not isinstance(protocol, Protocol):
+        _fail("protocol", "a Protocol (dsrlab.bench.Protocol(...))", _describe(protocol))
+    return protocol
+
+
 DEFAULT_SYSTEMS = ["lorenz63", "rossler", "thomas", "halvorsen", "aizawa", "chen", "duffing", "hindmarsh_rose", "lorenz96",
                    "henon"]
 
@@ -193,6 +259,9 @@ def benchmark_data(
     protocol: Protocol = Protocol(),
 ) -> dict:
     "Standardised training and test trajectories of `system` from distinct initial conditions, and the scaler and step."
+    system = _canonical(system, "system", list_systems(), "system")
+    seed = check_int(seed, "seed", minimum=0)
+    protocol = _check_protocol(protocol)
     sys_ = get_system(system)
     is_map = isinstance(sys_, Map)
     dt = sys_.dt if is_map or sys_.period is None else sys_.period / protocol.pts_per_period
@@ -227,21 +296,39 @@ def _quietly(f, *args, **kwargs):
         return f(*args, **kwargs)
 
 
+def _series(x) -> np.ndarray:
+    "`x` (one trajectory (T, D) or a batch (B, T, D)) checked, as float64 NumPy."
+    return np.asarray(as_array(x, "x", ndim=(2, 3), min_length=2, dtype=None), np.float64)
+
+
 def exponent_from_data(
     x,                  # trajectories (B, T, D) or one (T, D)
     dt: float | None,   # sampling step; None for a map
+    *,
+    nonfinite: str = "raise",  # data that give no estimate: "raise" an `InputError` saying why; "keep": NaN
 ) -> float:
-    "The largest Lyapunov exponent by `lyapunov_from_data` (Rosenstein), NaN where it cannot be estimated."
-    return _finite_or_nan(lambda: _quietly(lyapunov_from_data, np.asarray(x, np.float64), dt).exponent)
+    "The largest Lyapunov exponent by `lyapunov_from_data` (Rosenstein); where the data give none, an `InputError` or NaN."
+    x, dt = _series(x), check_dt(dt)     # bad input is always refused; only an estimate the data cannot give is NaN
+    if check_option(nonfinite, "nonfinite", ("raise", "keep")) == "raise":
+        lam = float(_quietly(lyapunov_from_data, x, dt).exponent)
+        if not math.isfinite(lam):
+            _fail("x", "a series with a scaling range for the largest Lyapunov exponent", f"no estimate ({lam})")
+        return lam
+    return _finite_or_nan(lambda: _quietly(lyapunov_from_data, x, dt, nonfinite="keep").exponent)
 
 
 def geometry_from_data(
     x,                  # trajectories (B, T, D) or one (T, D)
     dt: float | None,   # sampling step; None for a map
+    *,
+    nonfinite: str = "raise",  # data that give no estimate: "raise" an `InputError` saying why; "keep": NaN
 ) -> dict:
-    "`attractor_geometry` of `x`: dict(lyapunov_max, correlation_dimension), NaN where an estimate cannot be made."
+    "`attractor_geometry` of `x`: dict(lyapunov_max, correlation_dimension); where one cannot be estimated, an `InputError` or NaN."
+    x, dt = _series(x), check_dt(dt)
+    if check_option(nonfinite, "nonfinite", ("raise", "keep")) == "raise":
+        return _quietly(attractor_geometry, x, dt)
     try:
-        return _quietly(attractor_geometry, np.asarray(x, np.float64), dt)
+        return _quietly(attractor_geometry, x, dt, nonfinite="keep")
     except InputError:   # e.g. a forecast that is constant has no distinct states
         return dict(lyapunov_max=float("nan"), correlation_dimension=float("nan"))
 
@@ -277,9 +364,11 @@ def load_series(
     path: str | Path,      # a .csv (with a header), .npy or .npz file
 ) -> tuple[list[np.ndarray], float | None]:
     "The trajectories in `path` (a list of (T_i, D) arrays) and the step of its time column, if it has one."
+    if not isinstance(path, (str, Path)) or not str(path):
+        _fail("path", "the path of a .csv, .npy or .npz file", _describe(path))
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"data file {str(path)!r} does not exist.")
+    if not path.is_file():
+        raise InputError(f"data file {str(path)!r} does not exist" + (" (it is a folder)." if path.is_dir() else "."))
     suffix = path.suffix.lower()
     if suffix == ".csv":
         trajs, dt = _csv_series(path)
@@ -307,20 +396,30 @@ def user_data(
     lyapunov_time: float | None = None,  # the system's Lyapunov time, in the units of dt, if known
 ) -> dict:
     "Standardised training and test trajectories from the user's data, as `benchmark_data` gives them for the zoo."
-    trajs = [np.asarray(t, np.float64) for t in as_trajectories(trajectories, "data", dtype=None)]
-    dt = check_dt(dt)
-    p = protocol
+    return _user_data(trajectories, dt, protocol, name, lyapunov_time, "trajectories")
+
+
+@x64
+def _user_data(trajectories, dt, protocol, name, lyapunov_time, arg: str) -> dict:
+    "`user_data`, with `arg` the name the caller's user gave the trajectories (`data` for `run_benchmark`)."
+    trajs = [np.asarray(t, np.float64) for t in as_trajectories(trajectories, arg, dtype=None)]
+    dt, p = check_dt(dt), _check_protocol(protocol)
+    if not isinstance(name, str) or not name.strip():
+        _fail("name", "a non-empty string", _describe(name))
     if len(trajs) > 1:                                         # hold out whole trajectories
         n_test = max(1, int(round(p.test_fraction * len(trajs))))
         train, test = trajs[:-n_test], trajs[-n_test:]
         if not train:
-            raise InputError(f"data must hold at least 2 trajectories to hold one out; got {len(trajs)}.")
+            raise InputError(f"{arg} must hold at least 2 trajectories to hold one out; got {len(trajs)}.")
     else:                                                      # one trajectory: hold out its end
         T = len(trajs[0]); cut = T - int(round(p.test_fraction * T))
         train, test = [trajs[0][:cut]], [trajs[0][cut:]]
+    if min(len(t) for t in train) < 2:
+        raise InputError(f"{arg} must leave at least 2 steps in each training trajectory; the shortest has "
+                         f"{min(len(t) for t in train)}. Give longer series or a smaller test_fraction.")
     short = min(len(t) for t in test)
     if short < p.context + 2:
-        raise InputError(f"data must leave at least context + 2 = {p.context + 2} steps in each test trajectory; the "
+        raise InputError(f"{arg} must leave at least context + 2 = {p.context + 2} steps in each test trajectory; the "
                          f"shortest has {short}. Give longer series, or a shorter context (Protocol(context=...)).")
     scaler = Standardizer.fit(np.concatenate(train)[None])
     train = [np.asarray(scaler.transform(t)) for t in train]
@@ -329,7 +428,7 @@ def user_data(
     if lyapunov_time is not None:
         lam, source = 1 / check_positive(lyapunov_time, "lyapunov_time"), "given"
     else:
-        lam = exponent_from_data(max(train, key=len), dt)
+        lam = exponent_from_data(max(train, key=len), dt, nonfinite="keep")
         lam, source = (lam, "estimated from the training data (Rosenstein)") if math.isfinite(lam) and lam > 0 else (None, None)
     n_test = sum(len(t) - p.context for t in test)                  # the points D_stsp is scored on
     fingerprint = hashlib.sha256(b"".join(np.ascontiguousarray(t, np.float64).tobytes() for t in trajs)).hexdigest()[:12]
@@ -354,28 +453,66 @@ REPORTED = {  # column: (what it is, better); stored and shown beside the ranked
 }
 
 
-def _check_forecast(gen, n_steps, dim, name, bound):
-    "Refuses a forecast of the wrong shape, with non-finite values or beyond `bound` standard deviations."
+def _check_forecast(gen, n_steps, dim, name, bound, centre, scale):
+    "Refuses a forecast of the wrong shape, with non-finite values, or farther than `bound` training standard deviations from the training mean."
     if gen.shape != (n_steps, dim):
         raise InputError(f"{name}.generate must return (n_steps, D) = ({n_steps}, {dim}); got {gen.shape}.")
     if not np.all(np.isfinite(gen)):
-        raise FloatingPointError(f"the forecast diverged: non-finite values from step {int(np.argmax(~np.isfinite(gen).all(-1)))}")
-    if np.max(np.abs(gen)) > bound:
-        raise FloatingPointError(f"the forecast diverged: |x| reached {np.max(np.abs(gen)):.3g} (> {bound:g} standard deviations)")
+        first = int(np.argmax(~np.isfinite(gen).all(-1)))
+        raise DivergedError(f"the forecast diverged: non-finite values from step {first}", first, gen)
+    far = float(np.max(np.abs(gen - centre) / scale))        # in the data's own standardised units
+    if far > bound:
+        first = int(np.argmax((np.abs(gen - centre) / scale > bound).any(-1)))
+        raise DivergedError(f"the forecast diverged: it reached {far:.3g} training standard deviations from the training "
+                            f"mean (> {bound:g})", first, gen)
+
+
+def _forecast_notes(gens, centre, scale) -> list[str]:
+    "What a row's numbers do not say: that every forecast is constant, and constant at the training mean."
+    z = [(g - centre) / scale for g in gens]                     # in training standard deviations
+    if max(float(np.ptp(g, axis=0).max()) for g in z) > 1e-3:
+        return []
+    if max(float(np.abs(g).max()) for g in z) < 0.05:
+        return ["the forecast is constant at the training mean (what the 'mean' floor forecasts)"]
+    return ["the forecast is constant"]
+
+
+_DATA_KEYS = ("train", "test", "dt", "scaler", "lyapunov_max", "n_bins")
+
+
+def _check_data(data: dict, protocol: Protocol) -> dict:
+    "`data` if it is what `benchmark_data` or `user_data` return, for `protocol`."
+    if not isinstance(data, dict) or not set(_DATA_KEYS) <= set(data):
+        _fail("data", f"a dict from benchmark_data or user_data (keys {', '.join(_DATA_KEYS)})", _describe(data))
+    train = as_trajectories(data["train"], "data['train']", dtype=None)
+    as_trajectories(data["test"], "data['test']", dim=train[0].shape[-1], min_length=protocol.context + 2, dtype=None)
+    return data
 
 
 def evaluate_method(
-    method: Method,        # the method to run
+    method: Method | str,  # the method to run (or its registered name)
     data: dict,            # from `benchmark_data` or `user_data`
     protocol: Protocol,    # the protocol the data were made with
-    hyper: dict,           # hyperparameters of the estimator
+    hyper: dict | None = None,  # hyperparameters of the estimator (None: the method's defaults)
     *,
     key: PRNGKeyArray,     # randomness of the fit and of stochastic forecasts
-    bound: float = 1e4,    # a forecast leaving |x| < bound (standardised units) has diverged
+    bound: float = 1e4,    # a forecast farther than `bound` training standard deviations from the training mean has diverged
     progress: bool = False,  # a bar for the training, if the estimator takes `progress`
 ) -> dict:
-    "Fits `method` on the training data, generates from each test context and scores the forecasts."
-    p, dt, step = protocol, data["dt"], data["dt"] or 1.0        # maps: time in steps
+    "Fits `method` on the training data, generates from each test context and scores the forecasts; `notes` says what the numbers do not."
+    method = get_method(method) if isinstance(method, str) else method
+    if not isinstance(method, Method):
+        _fail("method", "a registered Method (get_method(name)) or its name", _describe(method))
+    p = _check_protocol(protocol)
+    data = _check_data(data, p)
+    hyper = method.defaults if hyper is None else hyper
+    if not isinstance(hyper, dict):
+        _fail("hyper", "a dict of the estimator's constructor arguments", _describe(hyper))
+    check_key(key)
+    bound = check_positive(bound, "bound")
+    if not isinstance(progress, bool):
+        _fail("progress", "True or False", _describe(progress))
+    dt, step = data["dt"], data["dt"] or 1.0        # maps: time in steps
     shows = {"progress": True} if progress and "progress" in inspect.signature(method.cls).parameters else {}
     estimator = method.cls(**hyper, **shows)
     k_fit, k_gen = jax.random.split(key)
@@ -383,27 +520,36 @@ def evaluate_method(
     fitted = estimator.fit(data["train"], dt, key=k_fit)
     jax.block_until_ready(jax.tree_util.tree_leaves(eqx.filter(fitted, eqx.is_array)))
     fit_time = time.perf_counter() - t0
+    raw_forecast = {"nonfinite": "keep"} if "nonfinite" in inspect.signature(fitted.generate).parameters else {}
     t0 = time.perf_counter()
-    gens = [np.asarray(fitted.generate(x[: p.context], p.test_length, key=jax.random.fold_in(k_gen, i)), np.float64)
-            for i, x in enumerate(data["test"])]
+    gens = [np.asarray(fitted.generate(x[: p.context], p.test_length, key=jax.random.fold_in(k_gen, i), **raw_forecast),
+                       np.float64) for i, x in enumerate(data["test"])]
     gen_time = time.perf_counter() - t0
+    pooled = np.concatenate([np.asarray(t, np.float64) for t in data["train"]])
+    centre, scale = pooled.mean(0), np.where(pooled.std(0) > 0, pooled.std(0), 1.0)   # the training statistics
     for g in gens:
-        _check_forecast(g, p.test_length, data["test"][0].shape[-1], method.name, bound)
-    truths = [x[p.context:] for x in data["test"]]               # the zoo: test_length steps; user data: what there is
+        _check_forecast(g, p.test_length, pooled.shape[-1], method.name, bound, centre, scale)
+    notes = _forecast_notes(gens, centre, scale)
+    truths = [np.asarray(x[p.context:], np.float64) for x in data["test"]]   # the zoo: test_length steps; user data: what there is
     overlap = min(min(len(t) for t in truths), p.test_length)
     truth, gen = np.stack([t[:overlap] for t in truths]), np.stack([g[:overlap] for g in gens])
+    sd = truth.reshape(-1, truth.shape[-1]).std(0)
+    if not np.all(sd > 0):    # a coordinate the truth holds constant: its errors are measured in training units
+        notes.append(f"the truth is constant in coordinate(s) {np.flatnonzero(sd == 0).tolist()}: VPT normalises their "
+                     "errors by the training standard deviation")
     lam_ref = data["lyapunov_max"]
-    vpt = valid_prediction_time(truth, gen, step, lyapunov_exponent=lam_ref) if overlap >= 2 else None
+    vpt = (valid_prediction_time(truth, gen, step, lyapunov_exponent=lam_ref, std=np.where(sd > 0, sd, scale))
+           if overlap >= 2 else None)
     raw = lambda x: np.asarray(data["scaler"].inverse(x), np.float64)    # dysts' sMAPE works in the system's own units
     svpt = smape_prediction_time(raw(truth), raw(gen), step, lyapunov_exponent=lam_ref) if overlap >= 2 else None
     route = fitted.step_map(data["test"][0][: p.context])
     if route is not None:
         lam = _finite_or_nan(lambda: float(max_lyapunov(route[0], route[1], p.lyapunov_steps, transient=200)) / step)
     else:
-        lam = exponent_from_data(np.stack(gens), dt)
+        lam = exponent_from_data(np.stack(gens), dt, nonfinite="keep")
     true_all, gen_all = np.concatenate(truths), np.concatenate(gens)   # long-run statistics: every point of each
-    truth_geometry = data.get("geometry") or geometry_from_data(truth, dt)
-    geometry = geometry_error(truth_geometry, geometry_from_data(np.stack(gens), dt))
+    truth_geometry = data.get("geometry") or geometry_from_data(truth, dt, nonfinite="keep")
+    geometry = geometry_error(truth_geometry, geometry_from_data(np.stack(gens), dt, nonfinite="keep"), nonfinite="keep")
     sigma = p.sigma * min(1.0, len(truths[0]) / p.test_length)   # a short truth: the zoo's smoothing width in frequency
     return dict(
         state_space_divergence=_finite_or_nan(lambda: state_space_divergence(true_all, gen_all, n_bins=data["n_bins"])),
@@ -419,15 +565,58 @@ def evaluate_method(
         lyapunov_error=abs(lam - lam_ref) / abs(lam_ref) if lam_ref and math.isfinite(lam) else float("nan"),
         lyapunov_source="model step" if route is not None else "generated trajectory",
         lyapunov_data_error=geometry["lyapunov_max"], correlation_dimension_error=geometry["correlation_dimension"],
-        fit_time=fit_time, generate_time=gen_time, truth=truths[0], generated=gens[0])
+        fit_time=fit_time, generate_time=gen_time, truth=truths[0], generated=gens[0], notes="; ".join(notes) or None)
 
 # %% ../nbs/10_bench.ipynb #893d36c5
 _COLUMNS = [("system", "TEXT"), ("method", "TEXT"), ("seed", "INTEGER"), ("config", "TEXT"), ("status", "TEXT"),
             ("error", "TEXT")] + [(m, "REAL") for m in {**METRICS, **REPORTED}] + \
            [("lyapunov_max", "REAL"), ("lyapunov_reference", "REAL"), ("lyapunov_source", "TEXT"), ("fit_time", "REAL"),
             ("generate_time", "REAL"), ("hyperparameters", "TEXT"), ("protocol", "TEXT"), ("truth", "BLOB"),
-            ("generated", "BLOB"), ("finished", "TEXT")]
+            ("generated", "BLOB"), ("finished", "TEXT"), ("notes", "TEXT")]
 _NAMES = [c for c, _ in _COLUMNS]
+_KEY = ("system", "method", "seed", "config")
+_SCHEMA = 1          # PRAGMA user_version of the stores this dsrlab writes; 0: a store from before (no notes, no claims)
+_CLAIMS = ("CREATE TABLE IF NOT EXISTS claims (system TEXT, method TEXT, seed INTEGER, config TEXT, host TEXT, pid INTEGER, "
+           "claimed REAL, PRIMARY KEY (system, method, seed, config))")
+
+
+def _same_file(a, b) -> bool:
+    "Do paths `a` and `b` name one file (the same path after resolving links, or a hard link to it)?"
+    a, b = Path(a), Path(b)
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _output(path, what: str, **inputs) -> Path:
+    "`path` checked as an output file: its folder exists and is writable, and it is none of `inputs` (name: path)."
+    if not isinstance(path, (str, Path)) or not str(path):
+        _fail(what, "a file path", _describe(path))
+    path = _check_writable(Path(path), what)
+    for name, other in inputs.items():
+        if other is not None and str(other) != ":memory:" and _same_file(path, other):
+            _fail(what, f"another file than the {name} (writing {what} there would destroy the {name})",
+                  f"{str(path)!r}, which is the {name} {str(other)!r}")
+    return path
+
+
+def _alive(host: str, pid: int) -> bool:
+    "Is process `pid` on `host` still running? (Another host's processes are assumed alive: only time makes them stale.)"
+    if host != socket.gethostname():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:      # someone else's process: alive
+        return True
+    try:                         # a killed process not yet reaped by its parent is a zombie: gone
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def _encode(a) -> bytes | None:
@@ -439,94 +628,264 @@ def _decode(b, dim: int) -> np.ndarray | None:
 
 
 class ResultStore:
-    "The benchmark's SQLite store: one row per (system, method, seed, configuration hash), each committed on its own."
+    """The benchmark's SQLite store: one row per (system, method, seed, configuration hash), each committed on its own.
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
+    A run claims each job in the same database before running it (with its host, process id and time), so that two
+    processes on one store never compute a job twice; `readonly=True` opens an existing store without writing to it."""
+
+    def __init__(
+        self,
+        path: str | Path,         # the SQLite file (created if missing, unless read-only)
+        readonly: bool = False,   # open an existing store read-only (the file is never written)
+    ):
+        if not isinstance(path, (str, Path)) or not str(path):
+            _fail("store", "the path of a SQLite file", _describe(path))
+        if not isinstance(readonly, bool):
+            _fail("readonly", "True or False", _describe(readonly))
+        self.path, self.readonly = Path(path), readonly
+        memory = str(path) == ":memory:"
+        if readonly and not self.path.is_file():
+            raise InputError(f"store {str(path)!r} does not exist" + (" (it is a folder)" if self.path.is_dir() else "")
+                             + f"; run `dsrlab bench --store {path}` first.")
         try:
-            self.conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-            self.conn.execute("PRAGMA schema_version").fetchone()   # a corrupt file fails here ...
-            cols = ", ".join(f"{c} {t}" for c, t in _COLUMNS)
-            with self.conn:                                        # ... an unwritable one here
-                self.conn.execute(f"CREATE TABLE IF NOT EXISTS results ({cols}, PRIMARY KEY (system, method, seed, config))")
-            have = {r[1] for r in self.conn.execute("PRAGMA table_info(results)")}
-        except sqlite3.DatabaseError as e:
-            if isinstance(e, sqlite3.OperationalError) and "not a database" not in str(e):
-                raise InputError(f"store must be a path where a SQLite file can be written; cannot write {str(self.path)!r} "
-                                 f"({e}). Give another path with --store.") from None
-            raise InputError(f"store {str(self.path)!r} is not a dsrlab result store (SQLite says: {e}). It was left "
-                             "untouched; move it away or give another path with --store.") from None
-        if not set(_NAMES) <= have:
-            missing = sorted(set(_NAMES) - have)
-            why = ("it was written by an earlier dsrlab, whose D_stsp dropped the generated points outside the true range; "
-                   "its rows cannot be ranked with the new ones" if "state_space_divergence_drop" in missing and "system" in have
-                   else "it is not a dsrlab result store")
-            raise InputError(f"store {str(self.path)!r} has a 'results' table without the columns {missing}: {why}. "
-                             "It was left untouched; give another path with --store.")
+            if readonly:
+                self.conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30,
+                                            check_same_thread=False, isolation_level=None)
+            else:
+                self.conn = sqlite3.connect(":memory:" if memory else self.path, timeout=30, check_same_thread=False,
+                                            isolation_level=None)       # transactions are ours: BEGIN IMMEDIATE ... COMMIT
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]   # a corrupt header fails here
+            if version > _SCHEMA:
+                raise InputError(f"store {str(path)!r} was written by a newer dsrlab (store schema {version}; this dsrlab "
+                                 f"reads schema {_SCHEMA} and older). It was left untouched; upgrade dsrlab or give "
+                                 "another path with --store.")
+            have = self._columns()
+            if have and not set(_NAMES) - {"notes"} <= have:
+                missing = sorted(set(_NAMES) - {"notes"} - have)
+                why = ("it was written by an earlier dsrlab, whose D_stsp dropped the generated points outside the true "
+                       "range; its rows cannot be ranked with the new ones" if "state_space_divergence_drop" in missing
+                       and "system" in have else "it is not a dsrlab result store")
+                raise InputError(f"store {str(path)!r} has a 'results' table without the columns {missing}: {why}. "
+                                 "It was left untouched; give another path with --store.")
+            if readonly and not have:
+                raise InputError(f"store {str(path)!r} holds no dsrlab results (no 'results' table); run "
+                                 f"`dsrlab bench --store {path}` first.")
+            check = self.conn.execute("PRAGMA quick_check").fetchone()[0]      # every page read once, before any write
+            if check != "ok":
+                raise sqlite3.DatabaseError(f"integrity check: {check}")
+            tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not readonly and (version != _SCHEMA or not {"results", "claims"} <= tables or "notes" not in have):
+                with self._transaction():                  # a new store, or one from before claims and notes
+                    cols = ", ".join(f"{c} {t}" for c, t in _COLUMNS)
+                    self.conn.execute(f"CREATE TABLE IF NOT EXISTS results ({cols}, PRIMARY KEY ({', '.join(_KEY)}))")
+                    if "notes" not in self._columns():
+                        self.conn.execute("ALTER TABLE results ADD COLUMN notes TEXT")   # adds, overwrites nothing
+                    self.conn.execute(_CLAIMS)
+                    self.conn.execute(f"PRAGMA user_version = {_SCHEMA}")
+        except sqlite3.Error as e:
+            if hasattr(self, "conn"):
+                self.conn.close()
+            raise self._error(e) from None
+        except InputError:
+            self.conn.close()
+            raise
+
+    def _error(self, e: sqlite3.Error) -> InputError:
+        "A `sqlite3` error as a one-line `InputError` that names the store."
+        text = str(e)
+        if isinstance(e, sqlite3.OperationalError) and ("unable to open" in text or "readonly" in text
+                                                        or "read-only" in text or "disk I/O" in text):
+            return InputError(f"store must be a path where a SQLite file can be written; cannot write {str(self.path)!r} "
+                              f"({text}). Give another path with --store.")
+        if isinstance(e, sqlite3.OperationalError) and "locked" in text:
+            return InputError(f"store {str(self.path)!r} stayed locked by another process for 30 s ({text}); try again.")
+        return InputError(f"store {str(self.path)!r} is not a dsrlab result store, or is damaged (SQLite says: {text}). "
+                          "It was left untouched; move it away or give another path with --store.")
+
+    def _columns(self) -> set[str]:
+        return {r[1] for r in self.conn.execute("PRAGMA table_info(results)")}
+
+    @contextlib.contextmanager
+    def _transaction(self):
+        "BEGIN IMMEDIATE ... COMMIT (ROLLBACK on an error): the write lock is taken at once, so a check and its write are one step."
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _sql(self):
+        "Every SQLite error inside as an `InputError` naming the store."
+        try:
+            yield
+        except sqlite3.Error as e:
+            raise self._error(e) from None
+
+    def _writable(self):
+        if self.readonly:
+            raise InputError(f"store {str(self.path)!r} was opened read-only (ResultStore(path, readonly=True)).")
 
     def done(self) -> set[tuple]:
         "The (system, method, seed, config) keys already finished, successfully or not."
-        return set(self.conn.execute("SELECT system, method, seed, config FROM results"))
+        with self._sql():
+            return set(self.conn.execute(f"SELECT {', '.join(_KEY)} FROM results"))
 
-    def write(self, row: dict) -> None:
-        "Inserts one finished row in its own transaction."
+    def claim(
+        self,
+        key: tuple,               # (system, method, seed, config) of the job
+        timeout: float = 6 * 3600,  # seconds after which another process's claim is stale
+    ) -> bool:
+        "Claims job `key` for this process; False if it is finished, or claimed by another live process within `timeout`."
+        self._writable()
+        key = self._key(key)
+        timeout = check_positive(timeout, "timeout")
+        host, pid, now = socket.gethostname(), os.getpid(), time.time()
+        where = " AND ".join(f"{c} = ?" for c in _KEY)
+        with self._sql(), self._transaction():
+            if self.conn.execute(f"SELECT 1 FROM results WHERE {where}", key).fetchone():
+                return False                                # finished: never recomputed
+            held = self.conn.execute(f"SELECT host, pid, claimed FROM claims WHERE {where}", key).fetchone()
+            if held and (held[0], held[1]) != (host, pid) and now - held[2] < timeout and _alive(held[0], held[1]):
+                return False                                # another process is running it
+            self.conn.execute(f"INSERT OR REPLACE INTO claims VALUES ({', '.join('?' * 7)})", (*key, host, pid, now))
+        return True
+
+    def claims(self) -> list[dict]:
+        "The jobs claimed and not finished: key, host, pid and the time of the claim (seconds since the epoch)."
+        with self._sql():
+            if not self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'claims'").fetchone():
+                return []                                   # a read-only store from before claims
+            cur = self.conn.execute("SELECT * FROM claims")
+            return [dict(zip([d[0] for d in cur.description], r)) for r in cur]
+
+    def release(self) -> None:
+        "Drops this process's unfinished claims (after an interruption), so that another run takes those jobs at once."
+        self._writable()
+        with self._sql(), self._transaction():
+            self.conn.execute("DELETE FROM claims WHERE host = ? AND pid = ?", (socket.gethostname(), os.getpid()))
+
+    def _key(self, key) -> tuple:
+        if not (isinstance(key, tuple) and len(key) == 4):
+            _fail("key", "a tuple (system, method, seed, config)", _describe(key))
+        return (str(key[0]), str(key[1]), check_int(key[2], "seed", minimum=0), str(key[3]))
+
+    def write(
+        self,
+        row: dict,    # a finished run: system, method, seed, config, status and the metrics
+    ) -> None:
+        "Inserts one finished row and drops its claim, in one transaction."
+        self._writable()
+        if not isinstance(row, dict) or not set(_KEY) | {"status"} <= set(row):
+            _fail("row", "a dict with system, method, seed, config and status", _describe(row))
+        key = self._key(tuple(row[c] for c in _KEY))
         row = {**row, "truth": _encode(row.get("truth")), "generated": _encode(row.get("generated")),
                "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-        with self.conn:
+        with self._sql(), self._transaction():
             self.conn.execute(f"INSERT OR REPLACE INTO results ({', '.join(_NAMES)}) VALUES ({', '.join('?' * len(_NAMES))})",
                               [row.get(c) for c in _NAMES])
+            self.conn.execute(f"DELETE FROM claims WHERE {' AND '.join(f'{c} = ?' for c in _KEY)}", key)
 
-    def rows(self, trajectories: bool = False) -> list[dict]:
+    def rows(
+        self,
+        trajectories: bool = False,   # also decode the stored `truth` and `generated` trajectories
+    ) -> list[dict]:
         "Every stored row as a dict (with decoded `truth` and `generated` if `trajectories`)."
-        names = _NAMES if trajectories else [c for c in _NAMES if c not in ("truth", "generated")]
-        out = [dict(zip(names, r)) for r in self.conn.execute(f"SELECT {', '.join(names)} FROM results ORDER BY system, method, seed")]
+        if not isinstance(trajectories, bool):
+            _fail("trajectories", "True or False", _describe(trajectories))
+        with self._sql():
+            have = self._columns()
+            names = [c for c in _NAMES if c in have and (trajectories or c not in ("truth", "generated"))]
+            out = [dict(zip(names, r), **({} if "notes" in have else {"notes": None}))
+                   for r in self.conn.execute(f"SELECT {', '.join(names)} FROM results ORDER BY system, method, seed")]
         if trajectories:
             for r in out:
-                dim = json.loads(r["protocol"])["dim"] if r["protocol"] else 1
-                r["truth"], r["generated"] = _decode(r["truth"], dim), _decode(r["generated"], dim)
+                try:
+                    dim = json.loads(r["protocol"])["dim"] if r["protocol"] else 1
+                    r["truth"], r["generated"] = _decode(r["truth"], dim), _decode(r["generated"], dim)
+                except (ValueError, KeyError, TypeError):   # a row whose trajectories cannot be read: no figure for it
+                    r["truth"], r["generated"] = None, None
         return out
 
-    def to_csv(self, path: str | Path) -> Path:
+    def to_csv(
+        self,
+        path: str | Path,   # the CSV file to write (not the store itself)
+    ) -> Path:
         "Writes every row (without trajectories) as CSV and returns the path."
         import csv
-        rows, path = self.rows(), Path(path)
+        path = _output(path, "csv", store=self.path)
+        rows = self.rows()
         with open(path, "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=[c for c in _NAMES if c not in ("truth", "generated")])
             w.writeheader(); w.writerows(rows)
         return path
 
     def close(self):
+        "Closes the connection."
         self.conn.close()
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
 # %% ../nbs/10_bench.ipynb #fa623a34
-def config_hash(method: str, hyper: dict, protocol: Protocol, data: str = "") -> str:
+def config_hash(
+    method: str,               # the method's registered name
+    hyper: dict,               # its hyperparameters
+    protocol: Protocol,        # the protocol
+    data: str = "",            # the fingerprint of the user's data ("" for the zoo)
+) -> str:
     "A short hash of everything that defines a run apart from system and seed (and of the user's data, if any)."
-    blob = json.dumps(dict(method=method, hyperparameters=hyper, protocol=dataclasses.asdict(protocol), data=data),
-                      sort_keys=True, default=str)
+    if not isinstance(method, str):
+        _fail("method", "a method name", _describe(method))
+    if not isinstance(hyper, dict):
+        _fail("hyper", "a dict of hyperparameters", _describe(hyper))
+    if not isinstance(data, str):
+        _fail("data", "a string (the data's fingerprint)", _describe(data))
+    blob = json.dumps(dict(method=method, hyperparameters=hyper, protocol=dataclasses.asdict(_check_protocol(protocol)),
+                           data=data), sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 
-def _names(value, what: str) -> list[str]:
-    names = [n.strip() for n in value.split(",") if n.strip()] if isinstance(value, str) else list(value)
+def _names(value, arg: str, known, what: str) -> list[str]:
+    "The registry's names of `value` (a list, or one comma-separated string), each checked, duplicates dropped."
+    if isinstance(value, str):
+        names = [n for n in value.split(",") if n.strip()]
+    elif isinstance(value, (list, tuple)):
+        names = list(value)
+    else:
+        _fail(arg, f"{what} names: a list, or one comma-separated string", _describe(value))
     if not names:
-        raise InputError(f"{what} must name at least one; got {value!r}.")
-    return names
+        _fail(arg, f"at least one {what} name", repr(value))
+    return list(dict.fromkeys(_canonical(n, arg, known, what) for n in names))   # normalised here, once
 
 
 def _suites(systems, data, dt, name, lyapunov_time, quick, protocol):
     "The (name, kind, data maker) of each suite: the zoo's systems, or the user's data."
     if data is None:
-        names = _names(systems or (QUICK_SYSTEMS if quick else DEFAULT_SYSTEMS), "systems")
-        systems = [get_system(s).name for s in names]       # unknown names fail here, any spelling is the zoo's name
+        for arg, v in (("dt", dt), ("name", name), ("lyapunov_time", lyapunov_time)):
+            if v is not None:
+                raise InputError(f"{arg} describes data= (your own series); the zoo's systems bring their own. Got "
+                                 f"{arg}={v!r} without data.")
         kinds = {r["name"]: r["kind"] for r in system_table()}   # "delay" systems: no method applies yet
+        systems = _names((QUICK_SYSTEMS if quick else DEFAULT_SYSTEMS) if systems is None else systems, "systems", kinds,
+                         "system")
         return [(s, kinds[s], functools.partial(benchmark_data, s, protocol=protocol)) for s in systems]
+    if systems is not None:
+        raise InputError("give systems or data, not both (systems are the zoo's; data= is your own).")
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        _fail("name", "a non-empty string", _describe(name))
     if isinstance(data, (str, Path)):
         trajs, file_dt = load_series(data)
         dt = file_dt if dt is None else dt
         name = name or Path(data).stem
     else:
         trajs = data
-    made = user_data(trajs, dt, protocol, name=name or "data", lyapunov_time=lyapunov_time)  # bad data fail here
+    made = _user_data(trajs, dt, protocol, name or "data", lyapunov_time, "data")   # bad data fail here
     return [(made["name"], made["kind"], lambda seed: made)]
 
 # %% ../nbs/10_bench.ipynb #e6ff5fbd
@@ -534,7 +893,7 @@ def _with_truth_geometry(data: dict, protocol: Protocol) -> dict:
     "`data` with the `geometry_from_data` of its test trajectories (after the context, as long as they are scored)."
     truths = [x[protocol.context:] for x in data["test"]]
     n = min(min(len(t) for t in truths), protocol.test_length)
-    return {**data, "geometry": geometry_from_data(np.stack([t[:n] for t in truths]), data["dt"])}
+    return {**data, "geometry": geometry_from_data(np.stack([t[:n] for t in truths]), data["dt"], nonfinite="keep")}
 
 
 def run_benchmark(
@@ -551,44 +910,63 @@ def run_benchmark(
     protocol: Protocol | None = None,  # default `QUICK` if quick else `Protocol()` (bins chosen from the data for data)
     devices: int = 1,          # run this many jobs at once, one per JAX device
     progress: bool = True,     # tqdm bar over the whole run
+    claim_timeout: float = 6 * 3600,  # seconds after which a job claimed by a process that may still live is taken over
 ) -> list[dict]:
-    "Runs every (system, method, seed) not yet in `store`, writing each result as it finishes; returns the new rows."
+    "Runs every (system, method, seed) not yet in `store` nor claimed by another running process, writing each result as it finishes; returns the new rows."
+    for arg, v in (("quick", quick), ("progress", progress)):
+        if not isinstance(v, bool):
+            _fail(arg, "True or False", _describe(v))
+    if not isinstance(store, (str, Path)) or not str(store):
+        _fail("store", "the path of a SQLite file", _describe(store))
+    if isinstance(data, (str, Path)) and str(store) != ":memory:" and _same_file(store, data):
+        _fail("store", "another file than the data", f"{str(store)!r}, the data file itself")
     if protocol is None:                 # real series are short: on data, the bins are chosen to fit them
         protocol = dataclasses.replace(QUICK if quick else Protocol(), **({} if data is None else {"n_bins": None}))
-    suites = _suites(systems, data, dt, name, lyapunov_time, quick, protocol)
-    methods = [get_method(m).name for m in _names(methods or list_methods(quick), "methods")]
+    protocol = _check_protocol(protocol)
+    methods = _names(list_methods(quick) if methods is None else methods, "methods", METHODS, "method")
     seeds = (1 if quick else 3) if seeds is None else seeds
-    seeds = list(range(check_int(seeds, "seeds"))) if not isinstance(seeds, (list, tuple)) else [check_int(s, "seed", 0) for s in seeds]
+    if isinstance(seeds, (list, tuple)):
+        seeds = list(dict.fromkeys(check_int(s, "seeds", minimum=0) for s in seeds))
+        if not seeds:
+            _fail("seeds", "a number of seeds >= 1, or a non-empty list of seeds", "an empty list")
+    else:
+        seeds = list(range(check_int(seeds, "seeds")))
     devices = check_int(devices, "devices")
     if devices > len(jax.devices()):
         raise InputError(f"devices must be <= the {len(jax.devices())} JAX device(s) here; got {devices}.")
+    claim_timeout = check_positive(claim_timeout, "claim_timeout")
+    suites = _suites(systems, data, dt, name, lyapunov_time, quick, protocol)
     db = ResultStore(store)
-    done = db.done()
+    try:
+        done = db.done()
+    except InputError:
+        db.close()
+        raise
     jobs = []
     for s, kind, make in suites:
         fingerprint = "" if data is None else make(0)["fingerprint"]
         for seed in seeds:
             for m in methods:
-                if kind not in get_method(m).kinds:
+                if kind not in METHODS[m].kinds:
                     continue
-                hyper = get_method(m).hyperparameters(quick)
+                hyper = METHODS[m].hyperparameters(quick)
                 cfg = config_hash(m, hyper, protocol, fingerprint)
                 if (s, m, seed, cfg) not in done:
                     jobs.append((s, make, seed, m, hyper, cfg))
-    cache, new = {}, []
+    cache, new, elsewhere = {}, [], []
 
     def job(s, make, seed, m, hyper, cfg, device):
         with jax.default_device(device):
             if (s, seed) not in cache:   # the data, and the truth's geometry that every method is compared with
                 cache[(s, seed)] = _with_truth_geometry(make(seed), protocol)
             d = cache[(s, seed)]
-            row = dict(system=s, method=m, seed=seed, config=cfg, hyperparameters=json.dumps(hyper, default=str),
+            row = dict(system=s, method=m, seed=seed, config=cfg, notes=None, hyperparameters=json.dumps(hyper, default=str),
                        protocol=json.dumps({**dataclasses.asdict(protocol), "n_bins": d["n_bins"], "dt": d["dt"],
                                             "dim": d["train"][0].shape[-1], "kind": d["kind"],
                                             "lyapunov_reference_source": d["lyapunov_source"], "data": d["fingerprint"]}))
             try:
                 key = jax.random.fold_in(jax.random.key(seed), zlib_crc(m))
-                row.update(status="ok", **evaluate_method(get_method(m), d, protocol, hyper, key=key,
+                row.update(status="ok", **evaluate_method(METHODS[m], d, protocol, hyper, key=key,
                                                            progress=progress and devices == 1))
             except (KeyboardInterrupt, SystemExit):
                 raise
@@ -596,19 +974,47 @@ def run_benchmark(
                 row.update(status="failed", error=_error_line(e))
             return row
 
+    def claimed():
+        "The jobs this process claims, one at a time as it is ready for them; the others are left to their claimants."
+        for j in jobs:
+            if db.claim((j[0], j[3], j[2], j[5]), claim_timeout):
+                yield j
+            else:
+                elsewhere.append(j); bar.update()
+
+    def finished(row):
+        db.write(row); new.append(row); bar.update()
+
     bar = tqdm(total=len(jobs), desc="dsrlab bench", disable=not progress)
     try:
-        if devices == 1:
-            for j in jobs:
-                bar.set_postfix_str(f"{j[0]}/{j[3]}/{j[2]}")
-                row = job(*j, jax.devices()[0]); db.write(row); new.append(row); bar.update()
-        else:
-            with ThreadPoolExecutor(devices) as pool:
-                futures = [pool.submit(job, *j, jax.devices()[i % devices]) for i, j in enumerate(jobs)]
-                for f in as_completed(futures):
-                    row = f.result(); db.write(row); new.append(row); bar.update()
+        with warnings_above_bars():
+            if devices == 1:
+                for j in claimed():
+                    bar.set_postfix_str(f"{j[0]}/{j[3]}/{j[2]}")
+                    finished(job(*j, jax.devices()[0]))
+            else:
+                with ThreadPoolExecutor(devices) as pool:
+                    todo, running, free = claimed(), {}, list(range(devices))
+
+                    def submit():
+                        j = next(todo, None)
+                        if j is not None:
+                            d = free.pop()
+                            running[pool.submit(job, *j, jax.devices()[d])] = d
+                    for _ in range(devices):
+                        submit()
+                    while running:
+                        for f in wait(running, return_when=FIRST_COMPLETED)[0]:
+                            free.append(running.pop(f)); finished(f.result()); submit()
     finally:
-        bar.close(); db.close()
+        bar.close()
+        try:
+            db.release()           # after an interruption: the jobs this process claimed are free at once
+        finally:
+            db.close()
+    if elsewhere:
+        warn(f"{len(elsewhere)} of {len(jobs)} runs were claimed by another running process on this store and were left "
+             "to it; rerun (or run `dsrlab report`) when it has finished to see them.")
     return new
 
 
@@ -632,10 +1038,19 @@ def _mean(vals):
     return float(np.mean(v)) if v else float("nan")
 
 
+def _check_rows(rows) -> list[dict]:
+    "`rows` if it is a list of store rows (dicts with system, method and status)."
+    if not isinstance(rows, (list, tuple)) or not all(isinstance(r, dict) and {"system", "method", "status"} <= set(r)
+                                                      for r in rows):
+        _fail("rows", "a list of rows of a ResultStore (dicts with system, method and status)", _describe(rows))
+    return list(rows)
+
+
 def summarize(
     rows: list[dict],   # rows of a `ResultStore`
 ) -> dict[str, list[dict]]:
-    "Per system, one row per method: metrics averaged over seeds, failures counted."
+    "Per system, one row per method: metrics averaged over seeds, failures counted, notes kept."
+    rows = _check_rows(rows)
     out = {}
     for s in sorted({r["system"] for r in rows}):
         table = []
@@ -645,7 +1060,10 @@ def summarize(
             t = dict(method=m, runs=f"{len(ok)}/{len(rs)}", **{k: _mean([r.get(k) for r in ok]) for k in {**METRICS, **REPORTED}},
                      fit_time=_mean([r["fit_time"] for r in ok]), generate_time=_mean([r["generate_time"] for r in ok]))
             if len(ok) < len(rs):
-                t["error"] = next(r["error"] for r in rs if r["status"] != "ok")
+                t["error"] = next((r.get("error") for r in rs if r["status"] != "ok"), None)
+            notes = list(dict.fromkeys(r["notes"] for r in ok if r.get("notes")))
+            if notes:
+                t["notes"] = "; ".join(notes)
             table.append(t)
         out[s] = table
     return out
@@ -656,7 +1074,13 @@ def ranking(
     metrics: dict | None = None,  # {column: (what, "lower" or "higher")} to rank by; default `METRICS`
 ) -> list[dict]:
     "Methods ranked by their mean rank over systems and metrics (1 is best); a failed or undefined metric ranks last."
+    rows = _check_rows(rows)
     metrics = METRICS if metrics is None else metrics
+    if not isinstance(metrics, dict) or not metrics or not all(
+            k in {**METRICS, **REPORTED} and isinstance(v, (tuple, list)) and len(v) == 2 and v[1] in ("lower", "higher")
+            for k, v in metrics.items()):
+        _fail("metrics", "a non-empty dict {column: (what, 'lower' or 'higher')} of columns of METRICS or REPORTED",
+              _describe(metrics))
     per_system = summarize(rows)
     methods = list(dict.fromkeys(r["method"] for r in rows))
     ranks = {m: [] for m in methods}
@@ -685,11 +1109,25 @@ def ranking(
 
 
 def _protocol(row) -> dict:
-    return json.loads(row["protocol"]) if row.get("protocol") else {}
+    try:
+        p = json.loads(row["protocol"]) if row.get("protocol") else {}
+    except (TypeError, ValueError):
+        return {}
+    return p if isinstance(p, dict) else {}
+
+
+def _unknown(rows) -> list[str]:
+    "The systems of `rows` that are neither in this zoo nor the user's data: from another dsrlab, or renamed."
+    zoo = set(list_systems())
+    return sorted({r["system"] for r in rows if r["system"] not in zoo
+                   and not str(_protocol(r).get("data", "")).startswith(f"{r['system']}:")})
 
 
 def _reference_note(rows, system: str) -> str:
     "Where the reference Lyapunov exponent of `system` came from, and so what the VPT column counts."
+    if system in _unknown([r for r in rows if r["system"] == system]):
+        return (f"Unknown system: {system!r} is not in this dsrlab's zoo and its rows do not come from data given to "
+                "dsrlab bench --data (a store from another dsrlab version?). Its numbers are shown as stored.")
     p = next((_protocol(r) for r in rows if r["system"] == system and r.get("protocol")), {})
     if "lyapunov_reference_source" not in p:
         return "Reference exponent from the zoo; VPT in Lyapunov times."
@@ -715,32 +1153,34 @@ def report_page(
     path: str | Path,       # where to write the HTML report
     max_points: int = 1000, # points per trajectory in the attractor figures
 ) -> Path:
-    "Writes the HTML report of a store (ranking, per-system tables, attractors of each method against the truth)."
-    db = ResultStore(store)
-    try:
+    "Writes the HTML report of a store (ranking, per-system tables, attractors of each method against the truth); the store is only read."
+    path = _output(path, "path", store=store if isinstance(store, (str, Path)) else None)
+    max_points = check_int(max_points, "max_points", minimum=2)
+    with ResultStore(store, readonly=True) as db:    # a report never writes to the store
         rows = db.rows(trajectories=True)
-    finally:
-        db.close()
     if not rows:
         raise InputError(f"store {str(store)!r} holds no results yet; run `dsrlab bench --store {store}` first.")
     from dsrlab.viz import attractor_figure   # figures are drawn by chapter 11; only the report needs them
     legend = "".join(f"<li><b>{k}</b>: {_html.escape(d)} ({b} is better{'' if k in METRICS else '; not ranked'})</li>"
                      for k, (d, b) in {**METRICS, **REPORTED}.items())
-    parts = [f"<h1>dsrlab benchmark</h1><p>{len(rows)} runs from {_html.escape(str(store))}.</p><ul>{legend}</ul>",
+    unknown = _unknown(rows)
+    warning = (f"<p><b>Unknown systems</b> (not in this dsrlab's zoo, nor from --data): "
+               f"{_html.escape(', '.join(unknown))}.</p>" if unknown else "")
+    parts = [f"<h1>dsrlab benchmark</h1><p>{len(rows)} runs from {_html.escape(str(store))}.</p>{warning}<ul>{legend}</ul>",
              "<h2>Ranking</h2>", _html_table(ranking(rows), RANK_COLUMNS)]
     first = True
     for s, table in summarize(rows).items():
         parts.append(f'<h2 id="{_html.escape(s)}">{_html.escape(s)}</h2><p>{_html.escape(_reference_note(rows, s))}</p>'
-                     + _html_table(table, SYSTEM_COLUMNS + ["error"]))
-        seed0 = [r for r in rows if r["system"] == s and r["status"] == "ok" and r["generated"] is not None]
+                     + _html_table(table, SYSTEM_COLUMNS + ["error", "notes"]))
+        seed0 = [r for r in rows if r["system"] == s and r["status"] == "ok" and r.get("generated") is not None
+                 and r.get("truth") is not None and r["generated"].shape[-1] == r["truth"].shape[-1]]
         if seed0:
             seed = min(r["seed"] for r in seed0)
-            trajs = {"truth": seed0[0]["truth"][:max_points]} if seed0[0]["truth"] is not None else {}
+            trajs = {"truth": seed0[0]["truth"][:max_points]}
             trajs.update({r["method"]: r["generated"][:max_points] for r in seed0 if r["seed"] == seed})
             fig = attractor_figure(trajs, title=f"{s}: generated from a test context (seed {seed})",
                                    markers=_protocol(seed0[0]).get("kind") == "map")   # a map's orbit is points, not a path
             parts.append(fig.to_html(full_html=False, include_plotlyjs=first)); first = False
-    path = Path(path)
     path.write_text("<!doctype html><html><head><meta charset='utf-8'><title>dsrlab benchmark</title><style>"
                     "body{font-family:sans-serif;max-width:1200px;margin:auto} table{border-collapse:collapse;font-size:13px;display:block;overflow-x:auto;max-width:100%}"
                     "td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}</style></head><body>"
@@ -754,9 +1194,11 @@ def systems_page(
     n_steps: int = 5000,   # points per attractor
 ) -> Path:
     "Writes an HTML page with the zoo's invariants (a table to sort and filter) and one interactive attractor per system; returns its path."
+    names = _names(names, "names", list_systems(), "system")
+    path = _output(path, "path")
+    n_steps = check_int(n_steps, "n_steps", minimum=10)
     from dsrlab.invariants import invariants_table, zoo_table_html
     from dsrlab.viz import attractor_figure
-    path = Path(path)
     table = zoo_table_html([r for r in invariants_table() if r["name"] in names])
     parts = []
     for i, name in enumerate(tqdm(names, desc="attractors", leave=False)):
@@ -779,10 +1221,10 @@ def systems(
     n_steps: int = 5000,                # points per attractor on the page
 ):
     "Print the systems zoo as a table and write an HTML page of interactive attractors."
-    chosen = list_systems() if not names else [n.strip() for n in names.split(",") if n.strip()]
-    for n in chosen:
-        get_system(n)  # unknown names fail here, with the zoo's suggestions, before any work
+    chosen = list_systems() if not names else _names(names, "names", list_systems(), "system")   # before any work
     n_steps = check_int(n_steps, "n_steps", minimum=10)
+    if html:
+        _output(html, "html")
     from dsrlab.invariants import invariants_table
     invariants = {r["name"]: r for r in invariants_table()}
     rows = [{**r, **invariants.get(r["name"], {})} for r in system_table() if r["name"] in chosen]
@@ -797,9 +1239,9 @@ def systems(
 def bench(
     systems: str = None,     # comma-separated systems (default: a 10-system suite; 3 with --quick)
     methods: str = None,     # comma-separated methods (default: all registered; the fast ones with --quick)
-    seeds: int = 3,          # number of seeds (1 with --quick unless given)
-    quick: bool = False,     # short series, quick hyperparameters, a few systems and the fast methods
-    store: str = "dsrlab_bench.sqlite",  # SQLite store; a rerun skips the runs it holds
+    seeds: int = None,       # number of seeds (default 3; 1 with --quick)
+    quick: bool = False,     # short series, quick hyperparameters, and, unless given, a few systems, the fast methods, 1 seed
+    store: str = "dsrlab_bench.sqlite",  # SQLite store; a rerun skips the runs it holds, and two runs share its jobs
     data: str = None,        # your own data instead of the zoo: a .csv (with a header), .npy or .npz file
     dt: float = None,        # the data's sampling step (or a `time` column in the CSV file)
     discrete: bool = False,  # the data come from a map, iterated in steps (no dt)
@@ -809,39 +1251,47 @@ def bench(
     csv: str = "",           # also export every row to this CSV file
 ):
     "Run the benchmark: every method on every system (or on your data), each result stored as it finishes."
-    if quick and seeds == 3:
-        seeds = 1
+    if str(store) == ":memory:":
+        raise InputError("store ':memory:' would keep the results in memory only, and they would be lost when the "
+                         "command ends; give a file path with --store.")
     if data is not None and systems is not None:
         raise InputError("give --systems or --data, not both.")
+    if csv:                  # outputs checked before any work: an export must not land on the store or the data
+        _output(csv, "csv", store=store, data=data)
     if data is not None and dt is None and not discrete and load_series(data)[1] is None:
         raise InputError(f"give the sampling step of {data} with --dt DT (or --discrete if the data come from a map).")
     t0 = time.perf_counter()
     new = run_benchmark(systems, methods, seeds, store, data=data, dt=dt, name=name, lyapunov_time=lyapunov_time,
                         quick=quick, devices=devices)
-    db = ResultStore(store)
-    rows = db.rows()
-    if csv:
-        db.to_csv(csv)
-    db.close()
+    with ResultStore(store, readonly=True) as db:
+        rows, claimed = db.rows(), db.claims()
+        if csv:
+            db.to_csv(csv)
     failed = [r for r in new if r["status"] != "ok"]
-    print(f"{len(new)} new runs ({len(failed)} failed) in {time.perf_counter() - t0:.0f} s; {len(rows)} in {store}\n")
+    print(f"{len(new)} new runs ({len(failed)} failed) in {time.perf_counter() - t0:.0f} s; {len(rows)} in {store}"
+          + (f"; {len(claimed)} claimed by other running processes" if claimed else "") + "\n")
     print(format_table(ranking(rows), RANK_COLUMNS))
     for r in failed:
         print(f"failed: {r['system']}/{r['method']}/seed {r['seed']}: {r['error']}")
+    for r in new:
+        if r.get("notes"):
+            print(f"note: {r['system']}/{r['method']}/seed {r['seed']}: {r['notes']}")
 
 
 @call_parse
 def report(
-    store: str = "dsrlab_bench.sqlite",  # the store `dsrlab bench` wrote
+    store: str = "dsrlab_bench.sqlite",  # the store `dsrlab bench` wrote (only read)
     html: str = "dsrlab_report.html",    # path of the HTML report
     csv: str = "",                       # also export every row to this CSV file
 ):
     "Write an HTML report (ranking, per-system tables, attractors) of a benchmark store."
-    if not Path(store).exists():
-        raise InputError(f"store {store!r} does not exist; run `dsrlab bench --store {store}` first.")
+    _output(html, "html", store=store)   # before any work: an output must not land on the store, nor in a missing folder
+    if csv:
+        _output(csv, "csv", store=store, html=html)
     page = report_page(store, html)
     if csv:
-        db = ResultStore(store); db.to_csv(csv); db.close()
+        with ResultStore(store, readonly=True) as db:
+            db.to_csv(csv)
     print(f"wrote {page}")
 
 # %% ../nbs/10_bench.ipynb #15f64203
@@ -880,3 +1330,6 @@ def main():
     except InputError as e:  # bad input is the user's to fix: a message, not a traceback
         print(f"dsrlab {args[0]}: error: {e}", file=sys.stderr)
         raise SystemExit(2)
+    except sqlite3.Error as e:   # the store raises InputError for its own; anything else SQLite says is still one line
+        print(f"dsrlab {args[0]}: error: SQLite: {e}", file=sys.stderr)
+        raise SystemExit(1)

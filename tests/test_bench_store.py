@@ -14,7 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from dsrlab.baselines import LastValue
-from dsrlab.bench import (METHODS, Protocol, ResultStore, get_method, list_methods, ranking, register_method,
+from dsrlab.bench import (METHODS, Protocol, ResultStore, config_hash, get_method, list_methods, ranking, register_method,
                           run_benchmark)
 
 DSRLAB = shutil.which("dsrlab") or str(Path(sys.executable).parent / "dsrlab")
@@ -132,3 +132,113 @@ def test_devices_two_gives_the_single_device_rows(tmp_path):
     assert [row[:5] for row in out[1]] == [row[:5] for row in out[2]]
     np.testing.assert_allclose(np.array([row[5:] for row in out[1]], float), np.array([row[5:] for row in out[2]], float),
                                rtol=1e-5)
+
+
+# --- issue 21: two processes on one store, stale claims, stores from before claims
+
+def test_two_processes_on_one_store_share_the_jobs(tmp_path):
+    "Two `dsrlab bench` processes started together on one store: every job is computed once, by one of them."
+    store = tmp_path / "shared.sqlite"
+    args = [DSRLAB, "bench", "--systems", "henon", "--methods", METHODS_ARG, "--seeds", "2", "--quick", "--store", str(store)]
+    procs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=900) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0, err[-3000:]
+    computed = [int(out.split(" new runs")[0].split()[-1]) for out, _ in outs]
+    assert sum(computed) == N_ROWS, (computed, [o for o, _ in outs])   # before claims: 2 x N_ROWS
+    keys = [row[:4] for row in _rows(store)]
+    assert len(keys) == len(set(keys)) == N_ROWS
+    with sqlite3.connect(store) as c:
+        assert c.execute("SELECT count(*) FROM claims").fetchone()[0] == 0   # finished jobs leave no claim behind
+
+
+def _claim(store, key, host, pid, when):
+    with sqlite3.connect(store) as c:
+        c.execute("INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?, ?, ?)", (*key, host, pid, when))
+
+
+def test_stale_claims_are_taken_over_and_live_ones_left(tmp_path):
+    import socket
+    import warnings
+    p = Protocol(n_train=1, train_length=200, n_test=1, test_length=100, context=10, lyapunov_steps=100, spread=1000)
+    store = tmp_path / "s.sqlite"
+    ResultStore(store).close()
+    cfg = config_hash("mean", get_method("mean").hyperparameters(), p)
+    key, host = ("henon", "mean", 0, cfg), socket.gethostname()
+    gone = subprocess.Popen([sys.executable, "-c", "pass"]); gone.wait()       # a process that has ended
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:
+        _claim(store, key, host, live.pid, time.time())                      # a live process is running it
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            assert run_benchmark("henon", "mean", [0], store, protocol=p, progress=False) == []
+        assert any("claimed by another running process" in str(x.message) for x in w)
+        # the same live claim, older than the timeout: taken over
+        rows = run_benchmark("henon", "mean", [0], store, protocol=p, progress=False, claim_timeout=1e-3)
+        assert [r["method"] for r in rows] == ["mean"]
+        _claim(store, ("henon", "mean", 1, cfg), host, gone.pid, time.time())  # its claimant is gone: taken over at once
+        rows = run_benchmark("henon", "mean", [1], store, protocol=p, progress=False)
+        assert [r["seed"] for r in rows] == [1]
+        _claim(store, key, host, gone.pid, 0.0)                             # a claim on a finished job: never recomputed
+        assert run_benchmark("henon", "mean", [0], store, protocol=p, progress=False) == []
+    finally:
+        live.kill(); live.wait()
+
+
+def test_a_store_from_before_claims_and_notes_is_upgraded_without_loss(tmp_path):
+    "A store written by the previous dsrlab (no notes column, no claims table, user_version 0) keeps its rows."
+    p = Protocol(n_train=1, train_length=200, n_test=1, test_length=100, context=10, lyapunov_steps=100, spread=1000)
+    store = tmp_path / "old.sqlite"
+    run_benchmark("henon", "mean", [0], store, protocol=p, progress=False)
+    with sqlite3.connect(store) as c:                   # make it as the previous version wrote it
+        c.execute("DROP TABLE claims"); c.execute("ALTER TABLE results DROP COLUMN notes"); c.execute("PRAGMA user_version = 0")
+    before = _rows(store)
+    with ResultStore(store, readonly=True) as db:       # read as it is
+        assert [r["notes"] for r in db.rows()] == [None]
+    new = run_benchmark("henon", "mean", [0, 1], store, protocol=p, progress=False)
+    assert [r["seed"] for r in new] == [1]              # seed 0 was kept, not recomputed
+    assert set(before) <= set(_rows(store)) and len(_rows(store)) == 2
+
+
+# --- issue 21: what a row's numbers do not say is in its notes; warnings above the bar
+
+def test_resdmd_mean_forecast_is_noted(tmp_path):
+    "At 20% noise ResDMD keeps only the eigenvalue 1 (the constant eigenfunction): its forecast is the training mean."
+    from dsrlab.systems import get_system
+    x = np.asarray(get_system("lorenz63").trajectory(2000, dt=0.02, transient=500), np.float64)
+    noisy = x + 0.2 * x.std(0) * np.random.default_rng(0).normal(size=x.shape)
+    p = Protocol(context=20, test_length=300, n_bins=None)
+    rows = run_benchmark(None, ["resdmd", "edmd"], [0], tmp_path / "s.sqlite", data=noisy, dt=0.02, quick=True,
+                         protocol=p, progress=False, lyapunov_time=1 / 0.906)
+    notes = {r["method"]: r["notes"] for r in rows}
+    assert all(r["status"] == "ok" for r in rows), rows
+    assert "constant at the training mean" in notes["resdmd"]
+    assert notes["edmd"] is None                        # EDMD's forecast moves
+    with ResultStore(tmp_path / "s.sqlite", readonly=True) as db:
+        assert {r["method"]: r["notes"] for r in db.rows()} == notes
+
+
+WARNS = '''
+import warnings, sys
+from dsrlab.baselines import MeanValue
+from dsrlab.bench import register_method, run_benchmark, Protocol
+class Warns(MeanValue):
+    def _fit(self, trajectories, dt, key):
+        warnings.warn("a warning from the fit")
+        return super()._fit(trajectories, dt, key)
+register_method("warns", Warns)
+p = Protocol(n_train=1, train_length=200, n_test=1, test_length=100, context=10, lyapunov_steps=100, spread=1000)
+run_benchmark("henon", "warns,mean", [0, 1], sys.argv[1], protocol=p, progress=True)
+'''
+
+
+def test_warnings_are_written_above_the_progress_bar(tmp_path):
+    import os
+    script = tmp_path / "warns.py"
+    script.write_text(WARNS)
+    r = subprocess.run([sys.executable, str(script), str(tmp_path / "s.sqlite")], capture_output=True, text=True,
+                       timeout=600, env={**os.environ, "TQDM_DISABLE": "", "TQDM_MININTERVAL": "0"})
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "a warning from the fit" in r.stderr and "dsrlab bench" in r.stderr
+    segments = [s for line in r.stderr.split("\n") for s in line.split("\r")]
+    assert not [s for s in segments if "dsrlab bench" in s and "warning from the fit" in s], r.stderr[-2000:]

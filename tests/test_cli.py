@@ -147,3 +147,148 @@ def test_bench_user_data_errors(tmp_path):
     assert r.returncode == 2 and "does not exist" in r.stderr
     r = run("bench", "--data", str(data), "--dt", "-1", "--store", str(tmp_path / "s.sqlite"))
     assert r.returncode == 2 and "dt must be > 0" in r.stderr
+
+
+# --- issue 21: names, options, outputs and stores: refused before any work, never a traceback, nothing lost
+
+QUICK_HENON = ["--systems", "henon", "--methods", "mean", "--quick"]
+
+
+def _store_rows(path):
+    with sqlite3.connect(path) as c:
+        return c.execute("SELECT system, method, seed FROM results ORDER BY system, method, seed").fetchall()
+
+
+def _one_line_error(r, *words):
+    "A refusal: non-zero exit, one line on stderr that says `words`, no traceback."
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    assert r.returncode != 0 and "Traceback" not in r.stderr, r.stderr[-2000:]
+    assert len(lines) == 1, r.stderr[-2000:]
+    for w in words:
+        assert w in lines[0], (w, lines[0])
+
+
+def test_bench_names_in_any_spelling_are_the_zoos_and_the_registrys(tmp_path):
+    store = tmp_path / "s.sqlite"
+    r = run("bench", "--systems", "Henon", "--methods", "Mean,Last-Value", "--quick", "--store", str(store))
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert _store_rows(store) == [("henon", "last_value", 0), ("henon", "mean", 0)]
+
+
+def test_bench_explicit_seeds_win_over_quick(tmp_path):
+    store = tmp_path / "s.sqlite"
+    r = run("bench", *QUICK_HENON, "--seeds", "3", "--store", str(store))
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert _store_rows(store) == [("henon", "mean", s) for s in range(3)]
+    assert "3 new runs" in r.stdout
+
+
+def _a_store(tmp_path, name="s.sqlite"):
+    "A store holding one finished run."
+    store = tmp_path / name
+    r = run("bench", *QUICK_HENON, "--store", str(store))
+    assert r.returncode == 0, r.stderr[-3000:]
+    return store
+
+
+def test_an_output_that_is_the_store_is_refused(tmp_path):
+    import os
+    store = _a_store(tmp_path)
+    before = store.read_bytes()
+    (tmp_path / "sym.sqlite").symlink_to(store)
+    os.link(store, tmp_path / "hard.sqlite")
+    for same in (store, tmp_path / "sym.sqlite", tmp_path / "hard.sqlite", tmp_path / "." / "s.sqlite"):
+        r = run("report", "--store", str(store), "--html", str(same))
+        _one_line_error(r, "html", "store")
+        r = run("report", "--store", str(store), "--html", str(tmp_path / "r.html"), "--csv", str(same))
+        _one_line_error(r, "csv", "store")
+        r = run("bench", *QUICK_HENON, "--store", str(store), "--csv", str(same))
+        _one_line_error(r, "csv", "store")
+        assert store.read_bytes() == before
+    assert not (tmp_path / "r.html").exists()          # refused before any work
+
+
+def test_bench_csv_that_is_the_data_is_refused(tmp_path):
+    data = tmp_path / "d.csv"
+    _lorenz_csv(data, n=600)
+    before = data.read_bytes()
+    r = run("bench", "--data", str(data), "--dt", "0.02", "--methods", "mean", "--quick", "--store",
+            str(tmp_path / "s.sqlite"), "--csv", str(data))
+    _one_line_error(r, "csv", "data")
+    assert data.read_bytes() == before and not (tmp_path / "s.sqlite").exists()
+
+
+def test_bench_memory_store_is_refused(tmp_path):
+    r = run("bench", *QUICK_HENON, "--store", ":memory:", cwd=tmp_path)
+    _one_line_error(r, ":memory:", "--store")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_outputs_into_a_missing_folder_are_refused_before_the_run(tmp_path):
+    store = tmp_path / "s.sqlite"
+    r = run("bench", *QUICK_HENON, "--store", str(store), "--csv", str(tmp_path / "no" / "rows.csv"))
+    _one_line_error(r, "csv", "create it first")
+    assert not store.exists()                          # no run was started
+    store = _a_store(tmp_path)
+    for args in (["--html", str(tmp_path / "no" / "r.html")],
+                 ["--html", str(tmp_path / "r.html"), "--csv", str(tmp_path / "no" / "rows.csv")]):
+        r = run("report", "--store", str(store), *args)
+        _one_line_error(r, "create it first")
+        assert not (tmp_path / "r.html").exists()
+
+
+def test_report_lists_a_row_of_an_unknown_system(tmp_path):
+    store = _a_store(tmp_path)
+    with sqlite3.connect(store) as c:                  # a row from a dsrlab whose zoo had another system
+        c.execute("INSERT INTO results (system, method, seed, config, status, state_space_divergence, protocol) "
+                  "VALUES ('lorenz99', 'mean', 0, 'x', 'ok', 1.0, 'not json')")
+    page = tmp_path / "r.html"
+    r = run("report", "--store", str(store), "--html", str(page))
+    assert r.returncode == 0, r.stderr[-3000:]
+    text = page.read_text()
+    assert "Unknown systems" in text and "lorenz99" in text and "henon" in text
+
+
+def _corrupt_pages(store):
+    "Keeps the 100-byte SQLite header and the first page, overwrites every later page with junk."
+    raw = bytearray(store.read_bytes())
+    page = int.from_bytes(raw[16:18], "big")
+    assert len(raw) > 2 * page, "the store must have more than one page"
+    raw[page:] = (b"\xde\xad\xbe\xef" * (len(raw) // 4 + 1))[: len(raw) - page]
+    store.write_bytes(bytes(raw))
+
+
+def test_a_store_with_corrupt_pages_is_one_line_and_left_alone(tmp_path):
+    store = _a_store(tmp_path)
+    _corrupt_pages(store)
+    before = store.read_bytes()
+    r = run("report", "--store", str(store), "--html", str(tmp_path / "r.html"))
+    _one_line_error(r, str(store), "damaged")
+    r = run("bench", *QUICK_HENON, "--store", str(store))
+    _one_line_error(r, str(store), "damaged")
+    assert store.read_bytes() == before and not (tmp_path / "r.html").exists()
+
+
+def test_report_never_writes_to_the_store(tmp_path):
+    empty = tmp_path / "empty.sqlite"
+    empty.write_bytes(b"")
+    r = run("report", "--store", str(empty), "--html", str(tmp_path / "r.html"))
+    _one_line_error(r, "no dsrlab results")
+    assert empty.read_bytes() == b""                   # no schema written into it
+    store = _a_store(tmp_path)
+    before = store.read_bytes()
+    r = run("report", "--store", str(store), "--html", str(tmp_path / "r.html"), "--csv", str(tmp_path / "r.csv"))
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert store.read_bytes() == before
+
+
+def test_a_store_of_a_newer_schema_is_refused_and_left_alone(tmp_path):
+    store = _a_store(tmp_path)
+    with sqlite3.connect(store) as c:
+        c.execute("PRAGMA user_version = 99")
+    before = store.read_bytes()
+    for args in (["report", "--store", str(store), "--html", str(tmp_path / "r.html")],
+                 ["bench", *QUICK_HENON, "--seeds", "2", "--store", str(store)]):
+        r = run(*args)
+        _one_line_error(r, str(store), "newer dsrlab", "schema 99")
+    assert store.read_bytes() == before
