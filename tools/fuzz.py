@@ -26,7 +26,11 @@ def main(argv=None):
     warnings.simplefilter("ignore")
     for m in modules:
         t0 = time.perf_counter()
-        calls = harness.load_calls(m)
+        try:
+            calls = harness.load_calls(m)
+        except Exception as e:      # a spec written for a newer API, run against an older release
+            print(f"{m}: the spec does not load ({type(e).__name__}: {e}); skipped", file=sys.stderr)
+            continue
         missing[m] = harness.coverage(m, calls)
         counts = collections.Counter()
         for c in calls:
