@@ -9,7 +9,6 @@ import abc
 import dataclasses
 import itertools
 import math
-import warnings
 from typing import Callable
 
 import equinox as eqx
@@ -21,8 +20,9 @@ import scipy.special
 from jaxtyping import Array, Complex, Float, Inexact, Int, PRNGKeyArray
 from scipy.linalg import blas, lapack
 
-from .core import (InputError, NotFittedError, Reconstructor, as_array, as_batch, as_trajectory, check_int,
-                         check_positive, delay_embed, fitted, require_key, x64)
+from .core import (InputError, NotFittedError, Reconstructor, _describe, _fail, as_array, as_batch, as_trajectory,
+                         check_generated, check_int, check_option, check_positive, check_real, delay_embed, fitted,
+                         require_key, warn, x64)
 
 # %% auto #0
 __all__ = ['gauss_legendre', 'trapezoid', 'monte_carlo', 'tensor_grid', 'Dictionary', 'Concatenated', 'TensorDictionary',
@@ -33,10 +33,30 @@ __all__ = ['gauss_legendre', 'trapezoid', 'monte_carlo', 'tensor_grid', 'Diction
            'moment_measure', 'Kernel', 'KernelDictionary', 'KernelEDMD', 'kernel_resdmd', 'StochasticResDMD', 'HAVOK']
 
 # %% ../nbs/05_koopman.ipynb #714c90dc
+def _int_field(name: str, default=dataclasses.MISSING, minimum: int = 1, optional: bool = False):
+    "A static integer hyperparameter, checked by `check_int` (and made a Python int) when the module is built."
+    convert = lambda v: None if optional and v is None else check_int(v, name, minimum)
+    return eqx.field(static=True, default=default, converter=convert)
+
+
+def _positive_field(name: str, default=dataclasses.MISSING, optional: bool = False):
+    "A static positive hyperparameter, checked by `check_positive` (and made a Python float) when the module is built."
+    convert = lambda v: None if optional and v is None else check_positive(v, name)
+    return eqx.field(static=True, default=default, converter=convert)
+
+
+def _float64(x, name: str, ndim=(2,), dim: int | None = None, min_length: int = 1) -> Array:
+    "`x` as a float64 JAX array of finite real numbers, checked by `as_array`; a traced value passes through."
+    if isinstance(x, jax.core.Tracer):
+        return as_array(x, name, ndim=ndim, dim=dim, min_length=min_length, dtype=None)
+    with x64():
+        return as_array(x, name, ndim=ndim, dim=dim, min_length=min_length, dtype=jnp.float64)
+
+
 def _interval(lo, hi) -> tuple[float, float]:
-    lo, hi = float(lo), float(hi)
-    if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
-        raise InputError(f"the interval must satisfy lo < hi (finite); got lo={lo}, hi={hi}.")
+    lo, hi = check_real(lo, "lo"), check_real(hi, "hi")
+    if not hi > lo:
+        _fail("hi", f"> lo = {lo:g}", hi)
     return lo, hi
 
 
@@ -73,8 +93,18 @@ def monte_carlo(
     key: PRNGKeyArray,  # random key
 ) -> tuple[Float[Array, " n"], Float[Array, " n"]]:
     "Uniform random nodes on `[lo, hi]` and equal weights `1/n`."
-    n, (lo, hi) = check_int(n, "n"), _interval(lo, hi)
+    n, (lo, hi), key = check_int(n, "n"), _interval(lo, hi), require_key(key, "monte_carlo")
     return jax.random.uniform(key, (n,), jnp.float64, lo, hi), jnp.full(n, 1.0 / n)
+
+
+def _rule(rule, i: int) -> tuple[Array, Array]:
+    "A one-dimensional quadrature rule: nodes and weights, float64 arrays of one length, checked."
+    if not isinstance(rule, (tuple, list)) or len(rule) != 2:
+        _fail(f"rules[{i}]", "a (nodes, weights) pair", _describe(rule))
+    nodes, weights = _float64(rule[0], "nodes", ndim=1), _float64(rule[1], "weights", ndim=1)
+    if nodes.shape != weights.shape:
+        raise InputError(f"nodes and weights must be of one length (a weight per node); got {nodes.shape[0]} and {weights.shape[0]}.")
+    return nodes, weights
 
 
 @x64
@@ -82,16 +112,25 @@ def tensor_grid(
     *rules: tuple,  # one (nodes, weights) pair per coordinate
 ) -> tuple[Float[Array, "M D"], Float[Array, " M"]]:
     "Tensor-product nodes `(M, D)` and weights from one-dimensional rules."
+    if not rules:
+        _fail("rules", "at least one (nodes, weights) pair", "none")
+    rules = [_rule(r, i) for i, r in enumerate(rules)]
     nodes = jnp.stack([g.ravel() for g in jnp.meshgrid(*[r[0] for r in rules], indexing="ij")], axis=-1)
     weights = jnp.prod(jnp.stack([g.ravel() for g in jnp.meshgrid(*[r[1] for r in rules], indexing="ij")], -1), -1)
     return nodes, weights
 
 # %% ../nbs/05_koopman.ipynb #5bfaed67
 class Dictionary(eqx.Module):
-    "A finite list of observables; `__call__` maps one state `(D,)` to their `N` values."
+    """A finite list of observables; `__call__` maps one state `(D,)` to their `N` values.
+    A subclass defines `_values` (of one checked state); the public methods check their arguments first."""
+
+    @x64
+    def __call__(self, x: Float[Array, " D"]) -> Inexact[Array, " N"]:
+        "The values of the functions at one state."
+        return self._values(_float64(x, "x", ndim=1, dim=self.dim))
 
     @abc.abstractmethod
-    def __call__(self, x: Float[Array, " D"]) -> Inexact[Array, " N"]:
+    def _values(self, x):
         ...
 
     @property
@@ -103,16 +142,20 @@ class Dictionary(eqx.Module):
     @x64
     def size(self) -> int:
         "The number N of functions."
-        return int(jax.eval_shape(self, jax.ShapeDtypeStruct((self.dim,), jnp.float64)).shape[0])
+        return int(jax.eval_shape(self._values, jax.ShapeDtypeStruct((self.dim,), jnp.float64)).shape[0])
 
     @x64
-    @eqx.filter_jit
     def evaluate(self, X: Float[Array, "M D"]) -> Inexact[Array, "M N"]:
         "The matrix `Psi_X`: one row of dictionary values per state."
-        return jax.vmap(self)(X)
+        return _evaluate(self, _float64(X, "X", dim=self.dim))
 
     def __add__(self, other: "Dictionary") -> "Concatenated":
         return Concatenated((self, other))
+
+
+@eqx.filter_jit
+def _evaluate(dictionary, X):
+    return jax.vmap(dictionary._values)(X)
 
 
 class Concatenated(Dictionary):
@@ -120,6 +163,8 @@ class Concatenated(Dictionary):
     parts: tuple
 
     def __check_init__(self):
+        if not isinstance(self.parts, tuple) or not self.parts or not all(isinstance(p, Dictionary) for p in self.parts):
+            _fail("parts", "a non-empty tuple of dictionaries", _describe(self.parts))
         if len({p.dim for p in self.parts}) != 1:
             raise InputError(f"dictionaries to concatenate must share a state dimension; got {[p.dim for p in self.parts]}.")
 
@@ -127,8 +172,8 @@ class Concatenated(Dictionary):
     def dim(self) -> int:
         return self.parts[0].dim
 
-    def __call__(self, x):
-        vals = [p(x) for p in self.parts]
+    def _values(self, x):
+        vals = [p._values(x) for p in self.parts]
         dtype = jnp.result_type(*vals)
         return jnp.concatenate([v.astype(dtype) for v in vals])
 
@@ -178,10 +223,25 @@ def _multi_indices(families: tuple, degree: int, index_set: str) -> np.ndarray:
         if index_set == "total": ok = sum(degs) <= degree
         elif index_set == "tensor": ok = max(degs) <= degree
         elif index_set == "hyperbolic": ok = math.prod(d + 1 for d in degs) <= degree + 1
-        else: raise InputError(f"index_set must be 'total', 'tensor' or 'hyperbolic'; got {index_set!r}.")
+        else: check_option(index_set, "index_set", _INDEX_SETS)
         if ok: keep.append((sum(degs), idx))
     keep.sort(key=lambda t: t[0])
     return np.array([idx for _, idx in keep], dtype=np.int64)
+
+
+_INDEX_SETS = ("total", "tensor", "hyperbolic")
+
+
+def _per_coordinate(value, name: str, D: int, positive: bool = False) -> np.ndarray:
+    "A number or one per coordinate, as a float64 NumPy array (D,), finite (and > 0 if `positive`), or an `InputError`."
+    if np.ndim(value) == 0 and not isinstance(value, (np.ndarray, jax.Array)):
+        value = check_positive(value, name) if positive else check_real(value, name)
+    v = np.asarray(_float64(value, name, ndim=(0, 1)), np.float64)        # on the host: nothing compiles
+    if v.ndim == 1 and v.shape[0] not in (1, D):
+        _fail(name, f"a number or {D} numbers (one per coordinate)", f"shape {v.shape}")
+    if positive and not np.all(v > 0):
+        _fail(name, "> 0", v)
+    return np.broadcast_to(v, (D,))
 
 
 class TensorDictionary(Dictionary):
@@ -203,23 +263,24 @@ class TensorDictionary(Dictionary):
         scale=1.0,                 # per-coordinate scale s > 0 (scalar or (D,))
         dim: int | None = None,    # state dimension, when `families` is one name
     ):
-        fams = (families,) * check_int(dim if dim is not None else 1, "dim") if isinstance(families, str) else tuple(families)
-        for f in fams:
-            if f not in _FAMILIES:
-                raise InputError(f"family must be one of {_FAMILIES}; got {f!r}.")
-        self.families, self.degree, self.index_set = fams, check_int(degree, "degree", minimum=0), index_set
-        self.indices = jnp.asarray(_multi_indices(fams, self.degree, index_set))
+        if isinstance(families, str):
+            fams = (check_option(families, "families", _FAMILIES),) * check_int(dim if dim is not None else 1, "dim")
+        elif isinstance(families, (tuple, list)) and families:
+            fams = tuple(check_option(f, f"families[{i}]", _FAMILIES) for i, f in enumerate(families))
+        else:
+            _fail("families", f"a family name or a list of them, one per coordinate ({', '.join(_FAMILIES)})", _describe(families))
+        self.families, self.degree = fams, check_int(degree, "degree", minimum=0)
+        self.index_set = check_option(index_set, "index_set", _INDEX_SETS)
         D = len(fams)
-        self.centre = jnp.broadcast_to(jnp.asarray(centre, jnp.float64), (D,))
-        self.scale = jnp.broadcast_to(jnp.asarray(scale, jnp.float64), (D,))
-        if not bool(jnp.all(self.scale > 0)):
-            raise InputError(f"scale must be > 0; got {np.asarray(self.scale)}.")
+        self.centre = jnp.asarray(_per_coordinate(centre, "centre", D))
+        self.scale = jnp.asarray(_per_coordinate(scale, "scale", D, positive=True))
+        self.indices = jnp.asarray(_multi_indices(fams, self.degree, self.index_set))
 
     @property
     def dim(self) -> int:
         return len(self.families)
 
-    def __call__(self, x):
+    def _values(self, x):
         t = (x - self.centre) / self.scale
         out = None
         for d, fam in enumerate(self.families):
@@ -240,9 +301,10 @@ def legendre_basis(
     index_set: str = "total",   # "total", "tensor" or "hyperbolic"
 ) -> TensorDictionary:
     "Legendre polynomials orthonormal for the uniform probability measure on the box `[lo, hi]^D`."
-    lo, hi = np.broadcast_to(lo, (dim,)).astype(float), np.broadcast_to(hi, (dim,)).astype(float)
-    if np.any(hi <= lo):
-        raise InputError(f"the box must satisfy lo < hi; got lo={lo}, hi={hi}.")
+    dim = check_int(dim, "dim")
+    lo, hi = _per_coordinate(lo, "lo", dim), _per_coordinate(hi, "hi", dim)
+    if not np.all(hi > lo):
+        _fail("hi", "> lo in every coordinate (the box is lo <= x <= hi)", f"lo={lo}, hi={hi}")
     return TensorDictionary("legendre", degree, index_set, (lo + hi) / 2, (hi - lo) / 2, dim=dim)
 
 
@@ -256,6 +318,7 @@ def hermite_basis(
     functions: bool = False,   # Hermite functions (orthonormal in L^2(dx)) instead of polynomials
 ) -> TensorDictionary:
     "Hermite polynomials orthonormal for the Gaussian `N(centre, scale^2)`, or Hermite functions."
+    dim = check_int(dim, "dim")
     return TensorDictionary("hermite_function" if functions else "hermite", degree, index_set, centre, scale, dim=dim)
 
 
@@ -266,6 +329,7 @@ def monomial_basis(
     index_set: str = "total",  # "total", "tensor" or "hyperbolic"
 ) -> TensorDictionary:
     "Monomials `x^k` (badly conditioned beyond low degree: prefer an orthogonal family)."
+    dim = check_int(dim, "dim")
     return TensorDictionary("monomial", degree, index_set, dim=dim)
 
 
@@ -276,6 +340,7 @@ def fourier_basis(
     index_set: str = "total",  # "total", "tensor" or "hyperbolic"
 ) -> TensorDictionary:
     "Fourier modes `exp(i k.x)` of angle coordinates, orthonormal on the torus `[-pi, pi]^D`."
+    dim = check_int(dim, "dim")
     return TensorDictionary("fourier", degree, index_set, dim=dim)
 
 # %% ../nbs/05_koopman.ipynb #c61bfa15
@@ -300,20 +365,22 @@ def kmeans(
     n_iter: int = 50,     # Lloyd iterations
 ) -> Float[Array, "n D"]:
     "k-means centres of `data`, from `n` distinct random data points."
+    key, n_iter = require_key(key, "kmeans"), check_int(n_iter, "n_iter")
     data = as_array(data, "data", ndim=2, min_length=check_int(n, "n"), dtype=jnp.float64)
     init = data[jax.random.choice(key, data.shape[0], (n,), replace=False)]
-    return _lloyd(data, init, check_int(n_iter, "n_iter"))
+    return _lloyd(data, init, n_iter)
 
 
 class RadialBasis(Dictionary):
     "Radial basis functions `phi(|x - c_j| / scale)` at fixed centres."
-    centres: Float[Array, "N D"]
+    centres: Float[Array, "N D"] = eqx.field(converter=lambda c: _float64(c, "centres"))
     scale: float
     kind: str = eqx.field(static=True)
 
     def __check_init__(self):
-        if self.kind not in ("gaussian", "laplacian"):
-            raise InputError(f"kind must be 'gaussian' or 'laplacian'; got {self.kind!r}.")
+        if not isinstance(self.scale, jax.core.Tracer):
+            check_positive(self.scale, "scale")
+        check_option(self.kind, "kind", ("gaussian", "laplacian"))
 
     @classmethod
     @x64
@@ -327,6 +394,8 @@ class RadialBasis(Dictionary):
         key: PRNGKeyArray,         # random key for k-means
     ) -> "RadialBasis":
         "Radial basis functions at k-means centres of `data`."
+        kind, key = check_option(kind, "kind", ("gaussian", "laplacian")), require_key(key, "RadialBasis.at_kmeans")
+        scale = None if scale is None else check_positive(scale, "scale")
         data = as_array(data, "data", ndim=2, dtype=jnp.float64)
         if scale is None:
             scale = float(jnp.mean(jnp.linalg.norm(data - data.mean(0), axis=1)))
@@ -336,7 +405,7 @@ class RadialBasis(Dictionary):
     def dim(self) -> int:
         return self.centres.shape[1]
 
-    def __call__(self, x):
+    def _values(self, x):
         r = jnp.sqrt(jnp.sum((x - self.centres) ** 2, -1) + 1e-300) / self.scale
         return jnp.exp(-r**2) if self.kind == "gaussian" else jnp.exp(-r)
 
@@ -355,8 +424,8 @@ class RandomFourierFeatures(Dictionary):
         *,
         key: PRNGKeyArray,    # random key
     ):
-        k1, k2 = jax.random.split(key)
         dim, n, scale = check_int(dim, "dim"), check_int(n, "n"), check_positive(scale, "scale")
+        k1, k2 = jax.random.split(require_key(key, "RandomFourierFeatures"))
         self.W = jax.random.normal(k1, (n, dim), jnp.float64) / scale
         self.b = jax.random.uniform(k2, (n,), jnp.float64, 0, 2 * jnp.pi)
 
@@ -364,32 +433,36 @@ class RandomFourierFeatures(Dictionary):
     def dim(self) -> int:
         return self.W.shape[1]
 
-    def __call__(self, x):
+    def _values(self, x):
         return jnp.sqrt(2.0) * jnp.cos(self.W @ x + self.b)
 
 
 class StateCoordinates(Dictionary):
     "The coordinates of the state themselves (linear observables; delay coordinates on delay-embedded data)."
-    n_dim: int = eqx.field(static=True)
+    n_dim: int = _int_field("n_dim")
 
     @property
     def dim(self) -> int:
         return self.n_dim
 
-    def __call__(self, x):
+    def _values(self, x):
         return x
 
 
 class FunctionDictionary(Dictionary):
     "A user's function `f: (D,) -> (N,)` as a dictionary."
     fn: Callable = eqx.field(static=True)
-    n_dim: int = eqx.field(static=True)
+    n_dim: int = _int_field("n_dim")
+
+    def __check_init__(self):
+        if not callable(self.fn):
+            _fail("fn", "a function of one state (D,) -> (N,)", _describe(self.fn))
 
     @property
     def dim(self) -> int:
         return self.n_dim
 
-    def __call__(self, x):
+    def _values(self, x):
         return jnp.atleast_1d(self.fn(x))
 
 # %% ../nbs/05_koopman.ipynb #1a2b27ab
@@ -398,8 +471,8 @@ def snapshot_pairs(
     x,  # one trajectory (T, D) or (T,), or a batch (B, T, D)
 ) -> tuple[Float[Array, "M D"], Float[Array, "M D"]]:
     "Pairs `(X, Y)` of consecutive states, `M = B (T - 1)`, never across trajectories."
-    arr = np.asarray(x)
-    data = as_trajectory(arr, "x", dtype=jnp.float64)[None] if arr.ndim <= 2 else as_batch(arr, "x", dtype=jnp.float64)
+    data = as_array(x, "x", ndim=(1, 2, 3), min_length=2, dtype=jnp.float64)
+    data = data[None, :, None] if data.ndim == 1 else (data[None] if data.ndim == 2 else data)
     D = data.shape[-1]
     return data[:, :-1].reshape(-1, D), data[:, 1:].reshape(-1, D)
 
@@ -419,15 +492,25 @@ def _as_weights(weights, M: int) -> np.ndarray:
     return w
 
 
-def _check_pairs(X, Y, dim: int) -> tuple[Array, Array]:
-    X = as_array(X, "X", ndim=(1, 2), dtype=jnp.float64)
-    Y = as_array(Y, "Y", ndim=(1, 2), dtype=jnp.float64)
+def _check_pairs(X, Y, dim: int | None, names=("X", "Y"), dtype=jnp.float64) -> tuple[Array, Array]:
+    "Snapshot pairs (M, D) of one shape (a 1-D input is one coordinate), checked; `dim` None: any state dimension."
+    X = as_array(X, names[0], ndim=(1, 2), dtype=dtype)
+    Y = as_array(Y, names[1], ndim=(1, 2), dtype=dtype)
     X, Y = (X[:, None] if X.ndim == 1 else X), (Y[:, None] if Y.ndim == 1 else Y)
     if X.shape != Y.shape:
-        raise InputError(f"X and Y must have the same shape (one row per snapshot pair); got {X.shape} and {Y.shape}.")
-    if X.shape[1] != dim:
-        raise InputError(f"X must have {dim} columns (the dictionary's state dimension); got shape {X.shape}.")
+        raise InputError(f"{names[0]} and {names[1]} must have the same shape (one row per snapshot pair); "
+                         f"got {X.shape} and {Y.shape}.")
+    if dim is not None and X.shape[1] != dim:
+        raise InputError(f"{names[0]} must have {dim} columns (the dictionary's state dimension); got shape {X.shape}.")
     return X, Y
+
+
+def _finite_values(P, name: str):
+    "The dictionary's values at `name`, or an `InputError` if some overflowed (states far outside its range)."
+    if not bool(jnp.all(jnp.isfinite(P))):
+        raise InputError(f"{name} must be states where the dictionary is finite; some of its values at {name} are NaN or inf "
+                         "(states far outside the dictionary's range?).")
+    return P
 
 
 @jax.jit
@@ -440,24 +523,24 @@ def _qr_reduce(PX, PY, sw):
     return R11, C
 
 
-def _reduce(dictionary: Dictionary, X, Y, weights) -> tuple[Array, Array]:
-    "`R11` and `C` of the QR route, after checking that the problem is well posed."
-    X, Y = _check_pairs(X, Y, dictionary.dim)
+def _reduce(dictionary: Dictionary, X, Y, weights, names=("X", "Y")) -> tuple[Array, Array]:
+    "`R11` and `C` of the QR route from checked snapshot pairs (the arguments `names`), after checking that the problem is well posed."
     M, N = X.shape[0], dictionary.size
     if M < N:
-        raise InputError(f"X must hold at least as many snapshot pairs as dictionary functions ({N}) for G to be invertible; got {M}.")
+        raise InputError(f"{names[0]} must hold at least as many snapshot pairs as dictionary functions ({N}) for G to be "
+                         f"invertible; got {M}.")
     w = _as_weights(weights, M)
-    PX, PY = dictionary.evaluate(X), dictionary.evaluate(Y)
+    PX, PY = _finite_values(dictionary.evaluate(X), names[0]), _finite_values(dictionary.evaluate(Y), names[1])
     dtype = jnp.result_type(PX.dtype, PY.dtype, jnp.float64)
     R11, C = _qr_reduce(PX.astype(dtype), PY.astype(dtype), jnp.sqrt(jnp.asarray(w)))
     s = np.linalg.svd(np.asarray(R11), compute_uv=False)
     cond = s[0] / s[-1] if s[-1] > 0 else np.inf
     if not np.isfinite(cond) or cond > 1e12:
-        raise InputError(f"the dictionary evaluated on X must have full column rank: the Gram matrix G has condition number "
+        raise InputError(f"the dictionary evaluated on {names[0]} must have full column rank: the Gram matrix G has condition number "
                          f"{cond**2:.1e} (numerically singular in float64). Use fewer or different functions, or more data.")
     if cond > 1e6:
-        warnings.warn(f"the Gram matrix G has condition number {cond**2:.1e}: eigenvalues and residuals may be inaccurate "
-                      "(use an orthogonal family, fewer functions, or more data).", IllConditionedWarning, stacklevel=3)
+        warn(f"the Gram matrix G has condition number {cond**2:.1e}: eigenvalues and residuals may be inaccurate "
+             "(use an orthogonal family, fewer functions, or more data).", IllConditionedWarning)
     return R11, C
 
 
@@ -486,6 +569,10 @@ class _KoopmanModel(eqx.Module):
     all_residuals: Array | None = None    # and their residuals
     B: Array | None = None                # full-state coefficients: x ~ psi(x) B
 
+    def __check_init__(self):
+        if not isinstance(self.dictionary, Dictionary):
+            _fail("dictionary", "a dsrlab.koopman Dictionary", _describe(self.dictionary))
+
     @abc.abstractmethod
     def _keep(self) -> np.ndarray:
         "Indices of the eigenpairs the model reports."
@@ -498,9 +585,13 @@ class _KoopmanModel(eqx.Module):
         weights=None,      # quadrature weights (M,); default 1/M
     ):
         "A fitted copy of the model."
-        R11, C = _reduce(self.dictionary, X, Y, weights)
+        return self._fit(*_check_pairs(X, Y, self.dictionary.dim), weights)
+
+    def _fit(self, X, Y, weights, names=("X", "Y")):
+        "`fit` on checked snapshot pairs, the arguments `names`."
+        R11, C = _reduce(self.dictionary, X, Y, weights, names)
         lam, V, res = _eigenpairs(R11, C)
-        Xc, _ = _check_pairs(X, Y, self.dictionary.dim)
+        Xc = X
         w = jnp.asarray(_as_weights(weights, Xc.shape[0]))
         PX = self.dictionary.evaluate(Xc).astype(C.dtype)
         rhs = PX.conj().T @ (w[:, None] * Xc)                      # Psi_X^* W X, then G^{-1} by two triangular solves
@@ -563,8 +654,11 @@ class _KoopmanModel(eqx.Module):
     def eigenfunctions(self, x) -> Array:
         "The eigenfunctions `phi_k(x) = psi(x) g_k` at one state `(D,)` or many `(M, D)`."
         self._check_fitted()
-        x = jnp.asarray(x, jnp.float64)
-        vals = self.dictionary(x) if x.ndim == 1 else self.dictionary.evaluate(x)
+        return self._phi(_float64(x, "x", ndim=(1, 2), dim=self.dictionary.dim), "x")
+
+    def _phi(self, x, name: str) -> Array:
+        "The eigenfunctions at checked states `x` (the argument `name`), or an `InputError` where the dictionary overflows."
+        vals = _finite_values(self.dictionary(x) if x.ndim == 1 else self.dictionary.evaluate(x), name)
         return vals @ self.eigenvectors
 
     @property
@@ -586,23 +680,27 @@ class _KoopmanModel(eqx.Module):
         x0,                    # initial state (D,)
         n_steps: int,          # number of states T, x0 included
         method: str = "modes",  # "modes": the kept eigenpairs; "matrix": iterate the Koopman matrix on the dictionary
+        *,
+        nonfinite: str = "raise",  # a forecast that leaves the finite numbers: "raise" a `DivergedError`, or "keep" it
     ) -> Float[Array, "T D"]:
         "The Koopman forecast `x_n = sum_k lambda_k^n phi_k(x0) xi_k` (or `psi(x0) K^n B`), n = 0..T-1, with `x_0 = x0` as given."
         self._check_fitted()
         n_steps = check_int(n_steps, "n_steps")
-        if method not in ("modes", "matrix"):
-            raise InputError(f"method must be 'modes' or 'matrix'; got {method!r}.")
+        method = check_option(method, "method", ("modes", "matrix"))
+        check_option(nonfinite, "nonfinite", ("raise", "keep"))
         x0 = as_array(x0, "x0", ndim=1, dtype=jnp.float64)
         if x0.shape[0] != self.dictionary.dim:
             raise InputError(f"x0 must have {self.dictionary.dim} entries (the state dimension); got {x0.shape[0]}.")
         if method == "matrix":     # psi_{n+1} = psi_n K, read out x_n = psi_n B: one scan, no eigendecomposition
             K, B = self.K, self.B
-            psi0 = self.dictionary(x0).astype(K.dtype)
+            psi0 = _finite_values(self.dictionary(x0), "x0").astype(K.dtype)
             _, psis = jax.lax.scan(lambda p, _: (p @ K, p), psi0, None, length=n_steps)
-            return jnp.real(psis @ B).at[0].set(x0)
-        phi, lam, xi = self.eigenfunctions(x0), self.eigenvalues, self.modes
-        powers = lam[None, :] ** jnp.arange(n_steps)[:, None]
-        return jnp.real((powers * phi) @ xi).at[0].set(x0)
+            xs = jnp.real(psis @ B).at[0].set(x0)
+        else:
+            phi, lam, xi = self._phi(x0, "x0"), self.eigenvalues, self.modes
+            powers = lam[None, :] ** jnp.arange(n_steps)[:, None]
+            xs = jnp.real((powers * phi) @ xi).at[0].set(x0)
+        return check_generated(xs, f"{type(self).__name__}.generate", nonfinite)
 
 
 class EDMD(_KoopmanModel):
@@ -614,27 +712,24 @@ class EDMD(_KoopmanModel):
 
 class ResDMD(_KoopmanModel):
     "Residual DMD: the EDMD eigenpairs whose residual is at most `epsilon`, the others discarded as spurious."
-    epsilon: float = eqx.field(static=True, default=0.1)
-
-    def __check_init__(self):
-        check_positive(self.epsilon, "epsilon")
+    epsilon: float = _positive_field("epsilon", 0.1)
 
     def _keep(self):
         return np.flatnonzero(np.asarray(self.all_residuals) <= self.epsilon)
 
 # %% ../nbs/05_koopman.ipynb #9c9b5d08
-def _as_grid(grid) -> tuple[np.ndarray, tuple]:
-    "Grid points as a flat complex128 array and the grid's shape, or an `InputError`."
+def _as_grid(grid, name: str = "grid") -> tuple[np.ndarray, tuple]:
+    "Grid points as a flat complex128 array and the grid's shape, or an `InputError` naming the argument `name`."
     if isinstance(grid, (str, bytes, dict, set)) or grid is None:
-        raise InputError(f"grid must be an array of complex numbers (any shape); got {type(grid).__name__}.")
+        raise InputError(f"{name} must be an array of complex numbers (any shape); got {type(grid).__name__}.")
     try:
         z = np.asarray(grid)
     except Exception:
-        raise InputError(f"grid must be an array of complex numbers (any shape); got {type(grid).__name__}.")
+        raise InputError(f"{name} must be an array of complex numbers (any shape); got {type(grid).__name__}.")
     if z.dtype == object or not np.issubdtype(z.dtype, np.number) or z.size == 0:
-        raise InputError(f"grid must be a non-empty array of complex numbers (any shape); got dtype {z.dtype}, shape {z.shape}.")
+        raise InputError(f"{name} must be a non-empty array of complex numbers (any shape); got dtype {z.dtype}, shape {z.shape}.")
     if not np.all(np.isfinite(z)):
-        raise InputError("grid must be finite (no NaN or inf).")
+        raise InputError(f"{name} must be finite (no NaN or inf).")
     return z.astype(np.complex128).ravel(), z.shape
 
 
@@ -709,6 +804,13 @@ def _tau_cholesky_lanczos(
     return tau
 
 # %% ../nbs/05_koopman.ipynb #423428de
+def _check_model(model) -> None:
+    "Nothing if `model` is a fitted EDMD or ResDMD, else an `InputError`."
+    if not isinstance(model, _KoopmanModel):
+        _fail("model", "a fitted EDMD or ResDMD", _describe(model))
+    model._check_fitted()
+
+
 @x64
 def pseudospectrum(
     model: _KoopmanModel,      # a fitted EDMD or ResDMD
@@ -716,11 +818,8 @@ def pseudospectrum(
     method: str = "lanczos",   # "lanczos" (shifted Cholesky + Lanczos, fast on a CPU) or "svd" (batched exact singular values)
 ) -> Float[Array, "..."]:
     "`tau_N(z)`, the smallest relative residual in the dictionary's span at each grid point; same shape as `grid`."
-    if not isinstance(model, _KoopmanModel):
-        raise InputError(f"model must be a fitted EDMD or ResDMD; got {type(model).__name__}.")
-    model._check_fitted()
-    if method not in ("lanczos", "svd"):
-        raise InputError(f"method must be 'lanczos' or 'svd'; got {method!r}.")
+    _check_model(model)
+    method = check_option(method, "method", ("lanczos", "svd"))
     z, shape = _as_grid(grid)
     C = np.asarray(model.C)
     back = None
@@ -746,8 +845,8 @@ def pseudo_eigenfunctions(
     z,                      # points of the complex plane (any shape)
 ) -> tuple[Float[Array, " P"], Complex[Array, "N P"]]:
     "`tau_N(z)` and the coefficients `g` (columns, `g^* G g = 1`) of the observables attaining it, at the flattened points."
-    model._check_fitted()
-    z, _ = _as_grid(z)
+    _check_model(model)
+    z, _ = _as_grid(z, "z")
     C = model.C.astype(jnp.complex128)
     E = jnp.eye(C.shape[0], C.shape[1], dtype=jnp.complex128)
 
@@ -761,8 +860,8 @@ def pseudo_eigenfunctions(
 
 # %% ../nbs/05_koopman.ipynb #5df9fb60
 class DMD(eqx.Module):
-    "Exact DMD (Tu et al. 2014) with an optional rank truncation; snapshots are rows."
-    rank: int | None = eqx.field(static=True, default=None)
+    "Exact DMD (Tu et al. 2014) with an optional rank truncation; snapshots are rows, real or complex."
+    rank: int | None = _int_field("rank", None, optional=True)  # None: the numerical rank of X
     eigenvalues: Array | None = None     # DMD eigenvalues
     modes: Array | None = None           # exact DMD modes (D, r), one column per eigenvalue
     U: Array | None = None               # POD basis (D, r)
@@ -771,41 +870,56 @@ class DMD(eqx.Module):
     @x64
     def fit(
         self,
-        X,  # states (M, D)
+        X,  # states (M, D), real or complex
         Y,  # their images (M, D)
     ) -> "DMD":
         "A fitted copy: eigenvalues and exact modes."
-        X, Y = _check_pairs(X, Y, np.shape(X)[-1] if np.ndim(X) == 2 else 1)
+        dtype = jnp.complex128 if np.iscomplexobj(X) or np.iscomplexobj(Y) else jnp.float64
+        X, Y = _check_pairs(X, Y, None, dtype=dtype)
         U, s, Vh = jnp.linalg.svd(X.T, full_matrices=False)
-        r = s.shape[0] if self.rank is None else min(check_int(self.rank, "rank"), s.shape[0])
-        if s[r - 1] <= s[0] * 1e-13:
-            raise InputError(f"rank must not exceed the numerical rank of X ({int(jnp.sum(s > s[0] * 1e-13))}); got {r}.")
+        numerical_rank = int(np.sum(np.asarray(s) > np.asarray(s[0]) * 1e-13))
+        if numerical_rank == 0:
+            _fail("X", "not all zero", "only zeros")
+        r = numerical_rank if self.rank is None else min(self.rank, s.shape[0])
+        if r > numerical_rank:
+            raise InputError(f"rank must not exceed the numerical rank of X ({numerical_rank}); got {r}.")
         U, s, V = U[:, :r], s[:r], Vh[:r].conj().T
         YVS = Y.T @ V / s
         lam, Wv = jnp.linalg.eig(U.conj().T @ YVS)
         return eqx.tree_at(lambda m: (m.eigenvalues, m.modes, m.U, m.W), self, (lam, YVS @ Wv, U, Wv),
                            is_leaf=lambda x: x is None)
 
+    @property
+    def is_complex(self) -> bool:
+        "Was the DMD fitted to complex snapshots (so that its forecasts are complex)?"
+        return self.U is not None and jnp.iscomplexobj(self.U)
+
     @x64
     def generate(
         self,
-        x0,            # initial state (D,)
+        x0,            # initial state (D,), complex for a DMD of complex snapshots
         n_steps: int,  # number of states T, x0 included
-    ) -> Float[Array, "T D"]:
+        *,
+        nonfinite: str = "raise",  # a forecast that leaves the finite numbers: "raise" a `DivergedError`, or "keep" it
+    ) -> Inexact[Array, "T D"]:
         "`x_n = Phi Lambda^n b` with amplitudes `b` fitted to `x0` by least squares; `x_0 = x0` as given."
         if self.eigenvalues is None:
             raise InputError("the DMD must be fitted first: call `.fit(X, Y)`.")
-        x0 = as_array(x0, "x0", ndim=1, dtype=jnp.float64)
+        n_steps = check_int(n_steps, "n_steps")
+        check_option(nonfinite, "nonfinite", ("raise", "keep"))
+        x0 = as_array(x0, "x0", ndim=1, dim=self.modes.shape[0], dtype=jnp.complex128 if self.is_complex else jnp.float64)
         b = jnp.linalg.lstsq(self.modes, x0.astype(self.modes.dtype))[0]
-        powers = self.eigenvalues[None, :] ** jnp.arange(check_int(n_steps, "n_steps"))[:, None]
-        return jnp.real((powers * b) @ self.modes.T).at[0].set(x0)
+        powers = self.eigenvalues[None, :] ** jnp.arange(n_steps)[:, None]
+        xs = (powers * b) @ self.modes.T
+        xs = (xs if self.is_complex else jnp.real(xs)).at[0].set(x0)
+        return check_generated(xs, "DMD.generate", nonfinite)
 
 
 class HankelDMD(eqx.Module):
     "DMD of delay-embedded data (Hankel DMD, Arbabi and Mezic 2017): `delays` copies of the state, `tau` steps apart."
-    delays: int = eqx.field(static=True)
-    rank: int | None = eqx.field(static=True, default=None)
-    tau: int = eqx.field(static=True, default=1)
+    delays: int = _int_field("delays")
+    rank: int | None = _int_field("rank", None, optional=True)
+    tau: int = _int_field("tau", 1)
     dmd: DMD | None = None
 
     @x64
@@ -814,15 +928,19 @@ class HankelDMD(eqx.Module):
         x,  # one trajectory (T, D) or (T,)
     ) -> "HankelDMD":
         "A fitted copy, from one trajectory."
-        H = delay_embed(x, check_int(self.delays, "delays"), check_int(self.tau, "tau")).astype(jnp.float64)
+        x = as_trajectory(x, "x", min_length=(self.delays - 1) * self.tau + 2, dtype=jnp.float64)   # two delay vectors
+        H = delay_embed(x, self.delays, self.tau).astype(jnp.float64)
         return eqx.tree_at(lambda m: m.dmd, self, DMD(self.rank).fit(H[:-1], H[1:]), is_leaf=lambda v: v is None)
+
+    def _check_fitted(self):
+        if self.dmd is None:
+            raise InputError("the HankelDMD must be fitted first: call `.fit(x)`.")
 
     @property
     @x64
     def eigenvalues(self) -> Array:
         "The DMD eigenvalues of the delay-embedded data."
-        if self.dmd is None:
-            raise InputError("the HankelDMD must be fitted first: call `.fit(x)`.")
+        self._check_fitted()
         return self.dmd.eigenvalues
 
     @x64
@@ -830,11 +948,15 @@ class HankelDMD(eqx.Module):
         self,
         context,       # the last `(delays - 1) tau + 1` states (T_ctx, D), oldest first
         n_steps: int,  # number of states to return, the last context state first
+        *,
+        nonfinite: str = "raise",  # a forecast that leaves the finite numbers: "raise" a `DivergedError`, or "keep" it
     ) -> Float[Array, "T D"]:
         "A forecast continuing `context`: the first D coordinates of the delay-space DMD forecast."
-        ctx = as_trajectory(context, "context", min_length=(self.delays - 1) * self.tau + 1, dtype=jnp.float64)
+        self._check_fitted()
+        ctx = as_trajectory(context, "context", dim=self.dmd.modes.shape[0] // self.delays,
+                            min_length=(self.delays - 1) * self.tau + 1, dtype=jnp.float64)
         z0 = delay_embed(ctx, self.delays, self.tau)[-1]
-        return self.dmd.generate(z0, n_steps)[:, : ctx.shape[1]]
+        return self.dmd.generate(z0, n_steps, nonfinite=nonfinite)[:, : ctx.shape[1]]
 
 
 @x64
@@ -843,7 +965,11 @@ def continuous_time(
     dt: float,    # time step between snapshots
 ) -> Array:
     "Continuous-time eigenvalues `log(lambda) / dt` (growth rate + i angular frequency)."
-    return jnp.log(jnp.asarray(eigenvalues, jnp.complex128)) / check_positive(dt, "dt")
+    dt = check_positive(dt, "dt")
+    lam = as_array(eigenvalues, "eigenvalues", ndim=(0, 1, 2), dtype=jnp.complex128)
+    if not bool(jnp.all(lam != 0)):
+        _fail("eigenvalues", "nonzero (log 0 is -inf)", "a zero eigenvalue")
+    return jnp.log(lam) / dt
 
 # %% ../nbs/05_koopman.ipynb #33d7d59c
 def _matrix_step(K, z):
@@ -881,17 +1007,13 @@ class KoopmanReconstructor(Reconstructor):
     Snapshot pairs are consecutive rows within each training trajectory, never across two. `generate` uses
     `context[-1]` only: EDMD iterates its Koopman matrix on the dictionary, `psi_{n+1} = psi_n K`, `x_n = psi_n B`;
     ResDMD forecasts with its kept eigenpairs only, `x_n = Re sum_k lambda_k^n phi_k(x_0) xi_k`."""
-    n_centres: int = eqx.field(static=True, default=100)   # number of radial basis functions, at k-means centres of the data
+    n_centres: int = _int_field("n_centres", 100)   # number of radial basis functions, at k-means centres of the data
     kind: str = eqx.field(static=True, default="gaussian")  # "gaussian" exp(-r^2) or "laplacian" exp(-r)
-    epsilon: float | None = eqx.field(static=True, default=None)  # None: EDMD; a number: ResDMD, keeping residuals <= epsilon
+    epsilon: float | None = _positive_field("epsilon", None, optional=True)  # None: EDMD; a number: ResDMD, keeping residuals <= epsilon
     koopman: EDMD | ResDMD | None = fitted()                # the fitted EDMD or ResDMD (eigenvalues, residuals, modes)
 
     def __check_init__(self):
-        check_int(self.n_centres, "n_centres")
-        if self.kind not in ("gaussian", "laplacian"):
-            raise InputError(f"kind must be 'gaussian' or 'laplacian'; got {self.kind!r}.")
-        if self.epsilon is not None:
-            check_positive(self.epsilon, "epsilon")
+        check_option(self.kind, "kind", ("gaussian", "laplacian"))
 
     @property
     def dim(self) -> int | None:
@@ -911,8 +1033,8 @@ class KoopmanReconstructor(Reconstructor):
         dictionary = StateCoordinates(D) + RadialBasis(rbf.centres, jnp.asarray(rbf.scale, jnp.float64), self.kind)
         model = (EDMD(dictionary) if self.epsilon is None else ResDMD(dictionary, epsilon=self.epsilon)).fit(X, Y)
         if self.epsilon is not None and model.eigenvalues.shape[0] == 0:
-            warnings.warn(f"no eigenpair has a residual <= epsilon = {self.epsilon} (the smallest is "
-                          f"{float(model.all_residuals.min()):.3g}): the forecast is zero. Raise epsilon.", stacklevel=3)
+            warn(f"no eigenpair has a residual <= epsilon = {self.epsilon} (the smallest is "
+                 f"{float(model.all_residuals.min()):.3g}): the forecast is zero. Raise epsilon.")
         return dataclasses.replace(self, koopman=model)
 
     @x64
@@ -920,7 +1042,7 @@ class KoopmanReconstructor(Reconstructor):
         m, x0 = self.koopman, context[-1].astype(jnp.float64)
         if self.epsilon is None:
             return _lifted_forecast(m.dictionary, m.K, m.B, x0, n_steps)
-        return _modal_forecast(m.eigenfunctions(x0), m.eigenvalues, m.modes, n_steps)
+        return _modal_forecast(m._phi(x0, "context"), m.eigenvalues, m.modes, n_steps)
 
     @x64
     def step_map(
@@ -933,8 +1055,8 @@ class KoopmanReconstructor(Reconstructor):
         m = self.koopman
         x0 = as_trajectory(context, "context", dim=self.dim, dtype=jnp.float64)[-1]
         if self.epsilon is None:
-            return jax.tree_util.Partial(_matrix_step, m.K), m.dictionary(x0)
-        lam, a0 = m.eigenvalues, m.eigenfunctions(x0)
+            return jax.tree_util.Partial(_matrix_step, m.K), _finite_values(m.dictionary(x0), "context")
+        lam, a0 = m.eigenvalues, m._phi(x0, "context")
         return jax.tree_util.Partial(_diagonal_step, jnp.real(lam), jnp.imag(lam)), jnp.concatenate([a0.real, a0.imag])
 
     def _fit_info(self) -> dict:
@@ -942,7 +1064,7 @@ class KoopmanReconstructor(Reconstructor):
 
     def _like(self, dim: int) -> "KoopmanReconstructor":
         z = jnp.zeros(())
-        dictionary = StateCoordinates(dim) + RadialBasis(jnp.zeros((self.n_centres, dim)), z, self.kind)
+        dictionary = StateCoordinates(dim) + RadialBasis(jnp.zeros((self.n_centres, dim)), jnp.ones(()), self.kind)
         model = EDMD(dictionary) if self.epsilon is None else ResDMD(dictionary, epsilon=self.epsilon)
         model = eqx.tree_at(lambda m: (m.R11, m.C, m.all_eigenvalues, m.all_vectors, m.all_residuals, m.B), model,
                             (z,) * 6, is_leaf=lambda x: x is None)
@@ -962,15 +1084,10 @@ class HankelDMDReconstructor(Reconstructor):
     Delay vectors and their pairs are built within each training trajectory. `generate` uses the last
     `(delays - 1) tau + 1` context rows (its `context_length`): their delay vector sets the DMD amplitudes, and
     the forecast is the current-time block of the delay-space DMD forecast."""
-    delays: int = eqx.field(static=True, default=8)         # number of delay copies, lag 0 included
-    rank: int | None = eqx.field(static=True, default=None)  # DMD rank truncation (None: full rank)
-    tau: int = eqx.field(static=True, default=1)            # delay in time steps
+    delays: int = _int_field("delays", 8)                   # number of delay copies, lag 0 included
+    rank: int | None = _int_field("rank", None, optional=True)  # DMD rank truncation (None: the numerical rank)
+    tau: int = _int_field("tau", 1)                         # delay in time steps
     dmd: DMD | None = fitted()                              # the fitted DMD of the delay vectors
-
-    def __check_init__(self):
-        check_int(self.delays, "delays"); check_int(self.tau, "tau")
-        if self.rank is not None:
-            check_int(self.rank, "rank")
 
     @property
     def context_length(self) -> int:
@@ -1030,10 +1147,7 @@ def rational_kernel(
     eps: float,     # smoothing parameter epsilon > 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     "Pole offsets `delta_j` and weights `c_j`, `d_j` of the m-th order rational kernel on the unit circle."
-    m = check_int(order, "order")
-    if not 1 <= m <= 6:
-        raise InputError(f"order must be an integer from 1 to 6; got {order}.")
-    eps = check_positive(eps, "eps")
+    m, eps = check_int(order, "order", minimum=1, maximum=6), check_positive(eps, "eps")
     delta = 1 + 1j * (2 * np.arange(1, m + 1) / (m + 1) - 1)        # equispaced, Re(delta_j) = 1
     sigma = -np.conj(delta) / (1 + eps * np.conj(delta))
     e1 = np.eye(m)[0]
@@ -1042,15 +1156,15 @@ def rational_kernel(
     return delta, c, d
 
 
-def _as_angles(theta) -> tuple[np.ndarray, tuple]:
+def _as_angles(theta, name: str = "theta") -> tuple[np.ndarray, tuple]:
     "Angles as a flat float64 array and their shape, or an `InputError`."
     if isinstance(theta, (str, bytes, dict, set)) or theta is None:
-        raise InputError(f"theta must be an array of real angles; got {type(theta).__name__}.")
+        raise InputError(f"{name} must be an array of real angles; got {type(theta).__name__}.")
     t = np.asarray(theta)
     if t.dtype == object or not (np.issubdtype(t.dtype, np.integer) or np.issubdtype(t.dtype, np.floating)) or t.size == 0:
-        raise InputError(f"theta must be a non-empty array of real angles (any shape); got dtype {t.dtype}, shape {t.shape}.")
+        raise InputError(f"{name} must be a non-empty array of real angles (any shape); got dtype {t.dtype}, shape {t.shape}.")
     if not np.all(np.isfinite(t)):
-        raise InputError("theta must be finite (no NaN or inf).")
+        raise InputError(f"{name} must be finite (no NaN or inf).")
     return t.astype(np.float64).ravel(), t.shape
 
 
@@ -1086,24 +1200,20 @@ def spectral_measure(
     return_bound: bool = False,  # also return the a-posteriori error bound at each angle
 ):
     "The smoothed spectral measure `(K_eps * nu_f)(theta)` of the observable `f`, by the m-th order rational kernel."
-    if not isinstance(model, _KoopmanModel):
-        raise InputError(f"model must be a fitted EDMD or ResDMD; got {type(model).__name__}.")
-    model._check_fitted()
+    _check_model(model)
     t, shape = _as_angles(theta)
     delta, c, d = rational_kernel(order, eps)
     N = model.N
-    fv = np.asarray(f)
-    if fv.shape != (N,) or fv.dtype == object or not np.issubdtype(fv.dtype, np.number):
+    fv = np.asarray(as_array(f, "f", ndim=1, dtype=jnp.complex128))
+    if fv.shape != (N,):
         raise InputError(f"f must be the observable's {N} coefficients in the dictionary, shape ({N},); got shape {fv.shape}.")
-    if not np.all(np.isfinite(fv)):
-        raise InputError("f must be finite (no NaN or inf).")
     C = np.asarray(model.C, dtype=np.complex128)
     h = np.asarray(model.R11, dtype=np.complex128) @ fv                   # coordinates orthonormal for G
     P = C.conj().T @ C                                                      # L in those coordinates; = I for an isometry
     drift = np.linalg.norm(P - np.eye(N), 2)
     if drift > 0.1:
-        warnings.warn(f"||L - G|| / ||G|| = {drift:.2f}: the data do not look measure preserving, and the spectral "
-                      "measure of a non-isometric operator is not defined; results may be meaningless.", stacklevel=2)
+        warn(f"||L - G|| / ||G|| = {drift:.2f}: the data do not look measure preserving, and the spectral "
+             "measure of a non-isometric operator is not defined; results may be meaningless.")
     Tm, Q = scipy.linalg.schur(C[:N], output="complex")                     # one factorisation, then O(N^2) per angle
     C2Q = C[N:] @ Q if C.shape[0] > N else np.zeros((1, N), np.complex128)
     pad = 6 - len(delta)                                                    # unused poles get zero weight
@@ -1130,22 +1240,31 @@ _FILTERS = {   # filter functions phi on [0, 1], phi(0) = 1, phi(1) = 0; compute
 }
 
 
+def _numbers(x, name: str, expected: str, ndims: tuple, min_size: int = 1) -> np.ndarray:
+    "`x` as a NumPy array of finite real or complex numbers with `ndims` axes and at least `min_size` entries, else an `InputError`."
+    try:
+        arr = np.asarray(x)
+    except Exception:
+        _fail(name, expected, _describe(x))
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) or arr.ndim not in ndims or arr.size < min_size:
+        raise InputError(f"{name} must be {expected}; got dtype {arr.dtype}, shape {arr.shape}.")
+    if not np.all(np.isfinite(arr)):
+        raise InputError(f"{name} must be finite (no NaN or inf).")
+    return arr
+
+
 @x64
 def autocorrelations(
     g,           # observable sampled along one trajectory (T,) or a batch of trajectories (B, T); real or complex
     n_max: int,  # largest lag, < T
 ) -> Complex[Array, " n_max+1"]:
     "Ergodic estimates `mu_n = <K^n g, g>` for n = 0..n_max: time averages of `g(x_{t+n}) conj(g(x_t))`, by FFT."
-    arr = np.asarray(g)
-    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) or arr.ndim not in (1, 2):
-        raise InputError(f"g must be a numeric array (T,) or (B, T); got dtype {arr.dtype}, shape {arr.shape}.")
-    if not np.all(np.isfinite(arr)):
-        raise InputError("g must be finite (no NaN or inf).")
-    G = jnp.asarray(np.atleast_2d(arr).astype(np.complex128))
-    T = G.shape[1]
     n_max = check_int(n_max, "n_max", minimum=0)
+    arr = _numbers(g, "g", "a numeric array (T,) or (B, T)", ndims=(1, 2))
+    T = arr.shape[-1]
     if n_max >= T:
         raise InputError(f"n_max must be smaller than the trajectory length ({T}); got {n_max}.")
+    G = jnp.asarray(np.atleast_2d(arr).astype(np.complex128))
     F = jnp.fft.fft(G, n=2 * T, axis=1)
     corr = jnp.fft.ifft(F.conj() * F, axis=1)[:, : n_max + 1].sum(0)      # sum_t g_{t+n} conj(g_t), no wrap-around
     return corr / (G.shape[0] * (T - jnp.arange(n_max + 1)))
@@ -1158,11 +1277,8 @@ def moment_measure(
     filter: str = "sharp_cosine",   # "fejer", "cosine", "vandeven" or "sharp_cosine"
 ) -> Float[Array, "..."]:
     "The filtered Fourier series `(1/2pi) sum_{|n|<=N} phi(|n|/N) mu_n e^{-in theta}` of the spectral measure."
-    if filter not in _FILTERS:
-        raise InputError(f"filter must be one of {tuple(_FILTERS)}; got {filter!r}.")
-    mu = np.asarray(moments)
-    if mu.ndim != 1 or mu.size < 2 or not np.issubdtype(mu.dtype, np.number):
-        raise InputError(f"moments must be a 1-D numeric array mu_0..mu_N with N >= 1; got shape {mu.shape}.")
+    filter = check_option(filter, "filter", tuple(_FILTERS))
+    mu = _numbers(moments, "moments", "a 1-D numeric array mu_0..mu_N with N >= 1", ndims=(1,), min_size=2)
     t, shape = _as_angles(theta)
     N = mu.size - 1
     n = np.arange(1, N + 1)
@@ -1180,16 +1296,20 @@ class Kernel(eqx.Module):
     "A positive-definite kernel `k(x, y)`: Gaussian, Laplacian or polynomial."
     kind: str = eqx.field(static=True)
     scale: float = 1.0                                  # length scale s
-    degree: int = eqx.field(static=True, default=2)    # polynomial degree p
+    degree: int = _int_field("degree", 2)              # polynomial degree p
 
     def __check_init__(self):
-        if self.kind not in ("gaussian", "laplacian", "polynomial"):
-            raise InputError(f"kind must be 'gaussian', 'laplacian' or 'polynomial'; got {self.kind!r}.")
-        check_positive(self.scale, "scale")
-        check_int(self.degree, "degree")
+        check_option(self.kind, "kind", ("gaussian", "laplacian", "polynomial"))
+        if not isinstance(self.scale, jax.core.Tracer):
+            check_positive(self.scale, "scale")
 
+    @x64
     def __call__(self, x: Float[Array, " D"], y: Float[Array, " D"]) -> Float[Array, ""]:
         "`exp(-|x-y|^2 / 2s^2)`, `exp(-|x-y| / s)` or `(1 + x.y / s^2)^p`."
+        x = _float64(x, "x", ndim=1)
+        return self._value(x, _float64(y, "y", ndim=1, dim=x.shape[0]))
+
+    def _value(self, x, y):
         if self.kind == "polynomial":
             return (1 + jnp.dot(x, y) / self.scale**2) ** self.degree
         d2 = jnp.sum((x - y) ** 2)
@@ -1198,35 +1318,52 @@ class Kernel(eqx.Module):
         return jnp.exp(-jnp.sqrt(d2 + 1e-300) / self.scale)
 
     @x64
-    @eqx.filter_jit
     def matrix(self, X: Float[Array, "M D"], Y: Float[Array, "P D"]) -> Float[Array, "M P"]:
         "The matrix `[k(x_i, y_j)]`."
-        return jax.vmap(lambda x: jax.vmap(lambda y: self(x, y))(Y))(X)
+        X = _float64(X, "X")
+        return _kernel_matrix(self, X, _float64(Y, "Y", dim=X.shape[1]))
+
+
+@eqx.filter_jit
+def _kernel_matrix(kernel, X, Y):
+    return jax.vmap(lambda x: jax.vmap(lambda y: kernel._value(x, y))(Y))(X)
 
 
 class KernelDictionary(Dictionary):
     "Functions `psi(x) = [k(x, c_1), ..., k(x, c_M)] @ coefficients`: a dictionary learned by kernel EDMD."
     kernel: Kernel
-    centres: Float[Array, "M D"]
-    coefficients: Float[Array, "M N"]
+    centres: Float[Array, "M D"] = eqx.field(converter=lambda c: _float64(c, "centres"))
+    coefficients: Float[Array, "M N"] = eqx.field(converter=lambda c: _float64(c, "coefficients"))
+
+    def __check_init__(self):
+        _check_kernel(self.kernel)
+        if self.coefficients.shape[0] != self.centres.shape[0]:
+            _fail("coefficients", f"one row per row of centres ({self.centres.shape[0]})", f"shape {tuple(self.coefficients.shape)}")
 
     @property
     def dim(self) -> int:
         return self.centres.shape[1]
 
-    def __call__(self, x):
-        return jax.vmap(lambda c: self.kernel(x, c))(self.centres) @ self.coefficients
+    def _values(self, x):
+        return jax.vmap(lambda c: self.kernel._value(x, c))(self.centres) @ self.coefficients
+
+
+def _check_kernel(kernel) -> None:
+    if not isinstance(kernel, Kernel):
+        _fail("kernel", "a dsrlab.koopman Kernel", _describe(kernel))
 
 
 def _kernel_edmd_core(kernel: Kernel, X, Y, rank, rtol):
     "Q Sigma^+ (the whitening of the kernel Gram matrix) and the r x r kernel EDMD matrix."
-    Gh = np.asarray(kernel.matrix(X, X))                                    # Gh_ij = k(x_i, x_j) = psi(x_i) . psi(x_j)
-    Ah = np.asarray(kernel.matrix(Y, X))                                    # Ah_ij = k(y_i, x_j)
+    Gh = np.asarray(_finite_values(kernel.matrix(X, X), "X"))             # Gh_ij = k(x_i, x_j) = psi(x_i) . psi(x_j)
+    Ah = np.asarray(_finite_values(kernel.matrix(Y, X), "Y"))             # Ah_ij = k(y_i, x_j)
     s2, Q = np.linalg.eigh((Gh + Gh.T) / 2)
     order = np.argsort(s2)[::-1]
     s2, Q = s2[order], Q[:, order]
     numerical_rank = int(np.sum(s2 > rtol * s2[0]))                         # feature-space directions the data see
-    r = numerical_rank if rank is None else min(check_int(rank, "rank"), numerical_rank)
+    if numerical_rank == 0:
+        _fail("X", "states where the kernel's Gram matrix is not zero", "a zero Gram matrix")
+    r = numerical_rank if rank is None else min(rank, numerical_rank)
     QS = Q[:, :r] / np.sqrt(s2[:r])                                         # Q Sigma^+
     return QS, QS.T @ Ah @ QS, np.sqrt(s2[:r])
 
@@ -1234,14 +1371,17 @@ def _kernel_edmd_core(kernel: Kernel, X, Y, rank, rtol):
 class KernelEDMD(eqx.Module):
     "Kernel EDMD (Williams, Rowley and Kevrekidis 2015): EDMD in the feature space of a kernel, by M x M kernel matrices."
     kernel: Kernel
-    rank: int | None = eqx.field(static=True, default=None)
-    rtol: float = eqx.field(static=True, default=1e-12)
+    rank: int | None = _int_field("rank", None, optional=True)   # feature-space directions kept (None: all the data see)
+    rtol: float = _positive_field("rtol", 1e-12)                 # eigenvalues of the Gram matrix below rtol * largest are dropped
     centres: Array | None = None          # the states x_m
     whitening: Array | None = None        # Q Sigma^+ (M, r)
     K_hat: Array | None = None            # the r x r matrix (Sigma^+ Q^T) A_hat (Q Sigma^+)
     eigenvalues: Array | None = None
     vectors: Array | None = None          # eigenvectors of K_hat (r, r)
     modes: Array | None = None            # full-state Koopman modes, one row per eigenvalue
+
+    def __check_init__(self):
+        _check_kernel(self.kernel)
 
     @x64
     def fit(
@@ -1250,7 +1390,10 @@ class KernelEDMD(eqx.Module):
         Y,  # their images y_m = F(x_m), (M, D)
     ) -> "KernelEDMD":
         "A fitted copy: eigenvalues, eigenfunctions (through the kernel) and full-state modes."
-        X, Y = _check_pairs(X, Y, np.shape(X)[-1] if np.ndim(X) == 2 else 1)
+        return self._fit(*_check_pairs(X, Y, None))
+
+    def _fit(self, X, Y):
+        "`fit` on checked snapshot pairs."
         QS, Kh, s = _kernel_edmd_core(self.kernel, X, Y, self.rank, self.rtol)
         lam, V = np.linalg.eig(Kh)
         order = np.argsort(-np.abs(lam))
@@ -1274,7 +1417,9 @@ class KernelEDMD(eqx.Module):
     def eigenfunctions(self, x) -> Array:
         "The eigenfunctions `phi(x) = k(x, X) Q Sigma^+ v` at one state `(D,)` or many `(M, D)`."
         self._check_fitted()
-        x = jnp.asarray(x, jnp.float64)
+        return self._phi(_float64(x, "x", ndim=(1, 2), dim=self.centres.shape[1]))
+
+    def _phi(self, x):
         one = x.ndim == 1
         kx = self.kernel.matrix(jnp.atleast_2d(x), self.centres)
         vals = (kx @ self.whitening) @ self.vectors
@@ -1285,12 +1430,17 @@ class KernelEDMD(eqx.Module):
         self,
         x0,            # initial state (D,)
         n_steps: int,  # number of states T, x0 included
+        *,
+        nonfinite: str = "raise",  # a forecast that leaves the finite numbers: "raise" a `DivergedError`, or "keep" it
     ) -> Float[Array, "T D"]:
         "The Koopman forecast `x_n = sum_k lambda_k^n phi_k(x0) xi_k`, with `x_0 = x0` as given."
         self._check_fitted()
-        x0 = as_array(x0, "x0", ndim=1, dtype=jnp.float64)
-        powers = self.eigenvalues[None, :] ** jnp.arange(check_int(n_steps, "n_steps"))[:, None]
-        return jnp.real((powers * self.eigenfunctions(x0)) @ self.modes).at[0].set(x0)
+        n_steps = check_int(n_steps, "n_steps")
+        check_option(nonfinite, "nonfinite", ("raise", "keep"))
+        x0 = as_array(x0, "x0", ndim=1, dim=self.centres.shape[1], dtype=jnp.float64)
+        powers = self.eigenvalues[None, :] ** jnp.arange(n_steps)[:, None]
+        xs = jnp.real((powers * self._phi(x0)) @ self.modes).at[0].set(x0)
+        return check_generated(xs, "KernelEDMD.generate", nonfinite)
 
 
 @x64
@@ -1303,21 +1453,29 @@ def kernel_resdmd(
     weights=None,          # quadrature weights of the second batch
 ) -> ResDMD:
     "ResDMD on `(X2, Y2)` with the dictionary that kernel EDMD learns from `(X1, Y1)` (Colbrook and Townsend)."
-    dictionary = KernelEDMD(kernel, rank=rank).fit(X1, Y1).dictionary()
-    return ResDMD(dictionary, epsilon=epsilon).fit(X2, Y2, weights=weights)
+    _check_kernel(kernel)
+    rank, epsilon = check_int(rank, "rank"), check_positive(epsilon, "epsilon")
+    X1, Y1 = _check_pairs(X1, Y1, None, names=("X1", "Y1"))
+    X2, Y2 = _check_pairs(X2, Y2, X1.shape[1], names=("X2", "Y2"))
+    dictionary = KernelEDMD(kernel, rank=rank)._fit(X1, Y1).dictionary()
+    try:
+        return ResDMD(dictionary, epsilon=epsilon)._fit(X2, Y2, weights, ("X2", "Y2"))
+    except InputError as e:
+        raise InputError(f"{e} The dictionary was learned from X1 and Y1: do X1 and X2 sample the same region?") from None
 
 # %% ../nbs/05_koopman.ipynb #84984059
 class StochasticResDMD(eqx.Module):
     "ResDMD for a stochastic system from two independent draws `Y1, Y2` per state: residuals of the mean dynamics and variances."
     dictionary: Dictionary
-    epsilon: float = eqx.field(static=True, default=0.1)
+    epsilon: float = _positive_field("epsilon", 0.1)
     eigenvalues_all: Array | None = None   # every EDMD eigenvalue of the averaged draws, by decreasing modulus
     vectors_all: Array | None = None       # their coefficient vectors g, g^* G g = 1
     residuals_all: Array | None = None     # ||(K - lambda) g||: the expectation, variance removed
     variances_all: Array | None = None     # the variance term: E|g(Y)|^2 - |K g|^2, relative to ||g||^2, square-rooted
 
     def __check_init__(self):
-        check_positive(self.epsilon, "epsilon")
+        if not isinstance(self.dictionary, Dictionary):
+            _fail("dictionary", "a dsrlab.koopman Dictionary", _describe(self.dictionary))
 
     @x64
     def fit(
@@ -1328,13 +1486,13 @@ class StochasticResDMD(eqx.Module):
         weights=None,   # quadrature weights (M,); default 1/M
     ) -> "StochasticResDMD":
         "A fitted copy: eigenpairs of EDMD on the mean of the draws, with the two parts of each residual."
-        X, Y1 = _check_pairs(X, Y1, self.dictionary.dim)
-        _, Y2 = _check_pairs(X, Y2, self.dictionary.dim)
+        X, Y1 = _check_pairs(X, Y1, self.dictionary.dim, names=("X", "Y1"))
+        _, Y2 = _check_pairs(X, Y2, self.dictionary.dim, names=("X", "Y2"))
         M, N = X.shape[0], self.dictionary.size
         if M < N:
             raise InputError(f"X must hold at least as many snapshot pairs as dictionary functions ({N}); got {M}.")
         w = jnp.asarray(_as_weights(weights, M))
-        PX, P1, P2 = (self.dictionary.evaluate(Z) for Z in (X, Y1, Y2))
+        PX, P1, P2 = (_finite_values(self.dictionary.evaluate(Z), name) for Z, name in ((X, "X"), (Y1, "Y1"), (Y2, "Y2")))
         dtype = jnp.result_type(PX.dtype, jnp.float64)
         PX, P1, P2 = PX.astype(dtype), P1.astype(dtype), P2.astype(dtype)
         inner = lambda P, Q: P.conj().T @ (w[:, None] * Q)
@@ -1381,8 +1539,8 @@ class StochasticResDMD(eqx.Module):
 # %% ../nbs/05_koopman.ipynb #ce3a1963
 class HAVOK(eqx.Module):
     "Hankel alternative view of Koopman (Brunton et al. 2017), discrete time: a linear model in r-1 delay coordinates forced by the r-th."
-    delays: int = eqx.field(static=True)     # q, rows of the Hankel matrix
-    rank: int = eqx.field(static=True)       # r, delay coordinates kept (the last one is the forcing)
+    delays: int = _int_field("delays", minimum=2)  # q, rows of the Hankel matrix
+    rank: int = _int_field("rank", minimum=2)      # r, delay coordinates kept (the last one is the forcing)
     A: Array | None = None                   # (r-1, r-1) linear part
     B: Array | None = None                   # (r-1,) forcing vector
     U: Array | None = None                   # (q, r) delay-space modes, one column per coordinate
@@ -1390,8 +1548,6 @@ class HAVOK(eqx.Module):
     coordinates: Array | None = None         # (T - q + 1, r) the training series v_1..v_r
 
     def __check_init__(self):
-        check_int(self.delays, "delays", minimum=2)
-        check_int(self.rank, "rank", minimum=2)
         if self.rank > self.delays:
             raise InputError(f"rank must not exceed delays ({self.delays}); got {self.rank}.")
 
@@ -1425,13 +1581,16 @@ class HAVOK(eqx.Module):
         self,
         v0,        # initial linear coordinates (r-1,)
         forcing,   # forcing v_r(k), (T,)
+        *,
+        nonfinite: str = "raise",  # a trajectory that leaves the finite numbers: "raise" a `DivergedError`, or "keep" it
     ) -> Float[Array, "T r-1"]:
         "The linear coordinates `v_1..v_{r-1}` driven by `forcing`, by one scan; row 0 is `v0`."
         if self.A is None:
             raise InputError("the HAVOK model must be fitted first: call `.fit(x)`.")
+        check_option(nonfinite, "nonfinite", ("raise", "keep"))
         u = as_array(forcing, "forcing", ndim=1, dtype=jnp.float64)
         v0 = as_array(v0, "v0", ndim=1, dtype=jnp.float64)
         if v0.shape[0] != self.rank - 1:
             raise InputError(f"v0 must have rank - 1 = {self.rank - 1} entries; got {v0.shape[0]}.")
         step = lambda v, f: (self.A @ v + self.B * f, v)
-        return jax.lax.scan(step, v0, u)[1]
+        return check_generated(jax.lax.scan(step, v0, u)[1], "HAVOK.simulate", nonfinite)

@@ -10,7 +10,6 @@ import inspect
 import itertools
 import math
 import re
-import warnings
 from typing import Callable, ClassVar, Sequence
 
 import diffrax
@@ -21,8 +20,9 @@ import numpy as np
 from jax import lax
 from jaxtyping import Array, Bool, Float, PRNGKeyArray
 
-from .core import (InputError, Reconstructor, as_array, as_trajectory, check_dt, check_int, check_positive,
-                         check_time_grid, fitted, require_key, x64)
+from .core import (InputError, Reconstructor, _describe, _fail, as_array, as_trajectories, as_trajectory, check_dt,
+                         check_generated, check_int, check_key, check_option, check_positive, check_time_grid, fitted,
+                         require_key, warn, x64)
 from .systems import Flow, Map, rk_solve
 
 # %% auto #0
@@ -32,6 +32,26 @@ __all__ = ['Library', 'PolynomialLibrary', 'IdentityLibrary', 'FourierLibrary', 
            'AbstractSINDy', 'SINDy', 'WeakSINDy', 'support_errors']
 
 # %% ../nbs/06_sindy.ipynb #1073ed9e
+def _int_field(name: str, default, minimum: int = 1, optional: bool = False):
+    "A static integer hyperparameter, checked by `check_int` (and made a Python int) when the module is built."
+    convert = lambda v: None if optional and v is None else check_int(v, name, minimum)
+    return eqx.field(static=True, default=default, converter=convert)
+
+
+def _states(x, name: str, ndim=(2,), min_length: int = 1) -> Array:
+    "`x` checked by `as_array` (a tracer passes through), float32, or float64 where it is float64 and float64 is on."
+    x = as_array(x, name, ndim=ndim, min_length=min_length, dtype=None)
+    return x if x.dtype in (jnp.float32, jnp.float64) else x.astype(jnp.float32)
+
+
+def _names(input_names, name: str = "input_names") -> list[str]:
+    "`input_names` as a list of strings, or an `InputError`."
+    if isinstance(input_names, str) or not isinstance(input_names, Sequence) or \
+            not all(isinstance(n, str) for n in input_names):
+        _fail(name, "a list of strings, one per coordinate", _describe(input_names))
+    return list(input_names)
+
+
 def _latex_name(name: str) -> str:
     "An input name as LaTeX: a trailing number becomes a subscript (`x0` -> `x_{0}`)."
     m = re.fullmatch(r"([A-Za-z]+)_?(\d+)", name)
@@ -39,9 +59,14 @@ def _latex_name(name: str) -> str:
 
 
 class Library(eqx.Module):
-    "Abstract feature library: `__call__` maps one state (D,) to its features (F,)."
+    """Abstract feature library: `__call__` maps one state (D,) to its features (F,).
+    A subclass defines `_features` and `_feature_names`; the public methods check their arguments first."""
 
     def __call__(self, x: Float[Array, " D"]) -> Float[Array, " F"]:
+        "The features of one state."
+        return self._features(_states(x, "x", ndim=1))
+
+    def _features(self, x):
         raise NotImplementedError
 
     def feature_names(
@@ -50,15 +75,18 @@ class Library(eqx.Module):
         latex: bool = False,         # LaTeX instead of plain text
     ) -> list[str]:
         "The names of the features, in the order of `__call__`."
+        return self._feature_names(_names(input_names), bool(latex))
+
+    def _feature_names(self, input_names, latex):
         raise NotImplementedError
 
     def n_features(self, n_inputs: int) -> int:
         "Number of features for `n_inputs` input coordinates."
-        return len(self.feature_names([f"x{i}" for i in range(n_inputs)]))
+        return len(self.feature_names([f"x{i}" for i in range(check_int(n_inputs, "n_inputs"))]))
 
     def transform(self, x: Float[Array, "T D"]) -> Float[Array, "T F"]:
         "The features of every row of `x`: the library matrix Theta(x)."
-        return jax.vmap(self)(x)
+        return jax.vmap(self._features)(_states(x, "x"))
 
     def __add__(self, other: "Library") -> "ConcatLibrary":
         if not isinstance(other, Library):
@@ -83,14 +111,11 @@ def _monomials(n_inputs: int, degree: int, include_bias: bool, interaction_only:
 
 class PolynomialLibrary(Library):
     "All monomials of the inputs up to `degree` (pysindy's `PolynomialLibrary`)."
-    degree: int = eqx.field(static=True, default=2)           # highest total degree
+    degree: int = _int_field("degree", 2, minimum=0)           # highest total degree
     include_bias: bool = eqx.field(static=True, default=True)  # include the constant feature 1
     interaction_only: bool = eqx.field(static=True, default=False)  # no powers of one input (x0^2), only products of distinct inputs
 
-    def __check_init__(self):
-        check_int(self.degree, "degree", minimum=0)
-
-    def __call__(self, x):
+    def _features(self, x):
         combos = _monomials(x.shape[-1], self.degree, self.include_bias, self.interaction_only)
         if not combos:
             return jnp.zeros((0,), x.dtype)
@@ -99,7 +124,7 @@ class PolynomialLibrary(Library):
         idx = np.array([list(c) + [pad] * (width - len(c)) for c in combos])
         return jnp.prod(jnp.append(x, jnp.ones((), x.dtype))[idx], axis=1)
 
-    def feature_names(self, input_names, latex=False):
+    def _feature_names(self, input_names, latex):
         names = [_latex_name(n) for n in input_names] if latex else list(input_names)
         out = []
         for c in _monomials(len(names), self.degree, self.include_bias, self.interaction_only):
@@ -117,25 +142,24 @@ class PolynomialLibrary(Library):
 class IdentityLibrary(Library):
     "The inputs themselves: Theta(x) = x."
 
-    def __call__(self, x):
+    def _features(self, x):
         return x
 
-    def feature_names(self, input_names, latex=False):
+    def _feature_names(self, input_names, latex):
         return [_latex_name(n) for n in input_names] if latex else list(input_names)
 
 
 class FourierLibrary(Library):
     "sin(k x_i) and cos(k x_i) for k = 1..n_frequencies (pysindy's `FourierLibrary`)."
-    n_frequencies: int = eqx.field(static=True, default=1)  # number of frequencies k = 1..n
+    n_frequencies: int = _int_field("n_frequencies", 1)  # number of frequencies k = 1..n
     include_sin: bool = eqx.field(static=True, default=True)  # include the sines
     include_cos: bool = eqx.field(static=True, default=True)  # include the cosines
 
     def __check_init__(self):
-        check_int(self.n_frequencies, "n_frequencies")
         if not (self.include_sin or self.include_cos):
             raise InputError("include_sin and include_cos cannot both be False; the library would have no features.")
 
-    def __call__(self, x):
+    def _features(self, x):
         out = []
         for k in range(1, self.n_frequencies + 1):
             for i in range(x.shape[-1]):
@@ -145,7 +169,7 @@ class FourierLibrary(Library):
                     out.append(jnp.cos(k * x[i]))
         return jnp.stack(out)
 
-    def feature_names(self, input_names, latex=False):
+    def _feature_names(self, input_names, latex):
         out = []
         for k in range(1, self.n_frequencies + 1):
             for n in input_names:
@@ -170,6 +194,9 @@ class CustomLibrary(Library):
     latex_names: tuple | None = eqx.field(static=True, default=None)  # as `names`, for LaTeX; default: `names`
 
     def __init__(self, functions: Sequence[Callable], names: Sequence | None = None, latex_names: Sequence | None = None):
+        for what, v in (("functions", functions), ("names", names), ("latex_names", latex_names)):
+            if (v is not None or what == "functions") and (isinstance(v, str) or not isinstance(v, Sequence)):
+                _fail(what, "a list (one entry per function)", _describe(v))
         self.functions = tuple(functions)
         self.names = None if names is None else tuple(names)
         self.latex_names = None if latex_names is None else tuple(latex_names)
@@ -182,11 +209,11 @@ class CustomLibrary(Library):
             if v is not None and len(v) != len(self.functions):
                 raise InputError(f"{what} must have one entry per function ({len(self.functions)}); got {len(v)}.")
 
-    def __call__(self, x):
+    def _features(self, x):
         out = [f(*(x[i] for i in c)) for f in self.functions for c in itertools.combinations(range(x.shape[-1]), _arity(f))]
         return jnp.stack(out) if out else jnp.zeros((0,), x.dtype)
 
-    def feature_names(self, input_names, latex=False):
+    def _feature_names(self, input_names, latex):
         names = self.latex_names if latex and self.latex_names is not None else self.names
         inputs = [_latex_name(n) for n in input_names] if latex else list(input_names)
         out = []
@@ -202,14 +229,25 @@ class CustomLibrary(Library):
         return out
 
 
+def _check_libraries(**parts) -> None:
+    for name, lib in parts.items():
+        if not isinstance(lib, Library):
+            _fail(name, "a dsrlab Library", _describe(lib))
+
+
 class ConcatLibrary(Library):
     "The features of several libraries, one after the other (`a + b`)."
     libraries: tuple
 
-    def __call__(self, x):
-        return jnp.concatenate([lib(x) for lib in self.libraries])
+    def __check_init__(self):
+        if not isinstance(self.libraries, tuple):
+            _fail("libraries", "a tuple of dsrlab Libraries", _describe(self.libraries))
+        _check_libraries(**{f"libraries[{i}]": lib for i, lib in enumerate(self.libraries)})
 
-    def feature_names(self, input_names, latex=False):
+    def _features(self, x):
+        return jnp.concatenate([lib._features(x) for lib in self.libraries])
+
+    def _feature_names(self, input_names, latex):
         return [n for lib in self.libraries for n in lib.feature_names(input_names, latex)]
 
 
@@ -218,10 +256,13 @@ class TensorLibrary(Library):
     a: Library
     b: Library
 
-    def __call__(self, x):
-        return jnp.outer(self.a(x), self.b(x)).ravel()
+    def __check_init__(self):
+        _check_libraries(a=self.a, b=self.b)
 
-    def feature_names(self, input_names, latex=False):
+    def _features(self, x):
+        return jnp.outer(self.a._features(x), self.b._features(x)).ravel()
+
+    def _feature_names(self, input_names, latex):
         sep = r"\," if latex else " "
         return [f"{p}{sep}{q}" for p in self.a.feature_names(input_names, latex) for q in self.b.feature_names(input_names, latex)]
 
@@ -235,28 +276,38 @@ def _stencil_weights(offsets, d: int) -> np.ndarray:
 
 
 class Differentiator(eqx.Module):
-    "Abstract differentiator: `__call__(x, dt)` maps a (T, D) trajectory to its time derivative."
+    """Abstract differentiator: `__call__(x, dt)` maps a (T, D) trajectory to its time derivative.
+    A subclass defines `_derivative` (and `_smoothed`); the public methods check their arguments first."""
 
     @property
     def min_length(self) -> int:
         "Fewest samples the method needs."
         return 2
 
-    def __call__(self, x: Float[Array, "T D"], dt: float) -> Float[Array, "T D"]:
+    def __call__(
+        self,
+        x: Float[Array, "T D"],  # a trajectory, at least `min_length` samples
+        dt: float,               # sampling step, > 0
+    ) -> Float[Array, "T D"]:
+        "The time derivative of `x` at every sample."
+        dt = check_positive(dt, "dt")
+        return self._derivative(_states(x, "x", min_length=self.min_length), dt)
+
+    def _derivative(self, x, dt):
         raise NotImplementedError
 
     def smoothed(self, x: Float[Array, "T D"]) -> Float[Array, "T D"]:
         "The states the library is evaluated at: `x` itself, or its smoothed version for smoothing methods."
+        return self._smoothed(_states(x, "x", min_length=self.min_length))
+
+    def _smoothed(self, x):
         return x
 
 
 class FiniteDifference(Differentiator):
     "Finite differences of accuracy `order`, centred inside and one-sided at the ends (pysindy's default)."
-    order: int = eqx.field(static=True, default=2)  # accuracy order p: error O(dt^p)
-    d: int = eqx.field(static=True, default=1)      # derivative order
-
-    def __check_init__(self):
-        check_int(self.order, "order"); check_int(self.d, "d")
+    order: int = _int_field("order", 2)  # accuracy order p: error O(dt^p)
+    d: int = _int_field("d", 1)          # derivative order
 
     def _layout(self):
         n = 2 * ((self.d + 1) // 2) - 1 + self.order   # interior stencil size
@@ -271,7 +322,7 @@ class FiniteDifference(Differentiator):
         interior, n_side, _, _ = self._layout()
         return max(len(interior), n_side)
 
-    def __call__(self, x, dt):
+    def _derivative(self, x, dt):
         T = x.shape[0]
         interior, n_side, n_left, n_right = self._layout()
         w = _stencil_weights(interior, self.d)
@@ -296,13 +347,12 @@ def _savgol_matrices(window_length: int, polyorder: int):
 
 class SmoothedFiniteDifference(Differentiator):
     "Savitzky-Golay smoothing, then finite differences (pysindy's `SmoothedFiniteDifference`)."
-    window_length: int = eqx.field(static=True, default=11)  # odd number of samples per window
-    polyorder: int = eqx.field(static=True, default=3)       # degree of the local polynomial
-    order: int = eqx.field(static=True, default=2)           # accuracy order of the finite differences
+    window_length: int = _int_field("window_length", 11, minimum=3)  # odd number of samples per window
+    polyorder: int = _int_field("polyorder", 3, minimum=0)       # degree of the local polynomial
+    order: int = _int_field("order", 2)                          # accuracy order of the finite differences
     save_smooth: bool = eqx.field(static=True, default=True)  # evaluate the library at the smoothed states (as pysindy)
 
     def __check_init__(self):
-        check_int(self.window_length, "window_length", minimum=3)
         if self.window_length % 2 == 0:
             raise InputError(f"window_length must be odd; got {self.window_length}.")
         if not 0 <= self.polyorder < self.window_length:
@@ -314,22 +364,23 @@ class SmoothedFiniteDifference(Differentiator):
 
     def smooth(self, x: Float[Array, "T D"]) -> Float[Array, "T D"]:
         "`x` smoothed by the Savitzky-Golay filter."
+        x = _states(x, "x", min_length=self.window_length)
         W, T = self.window_length, x.shape[0]
         centre, head, tail = (jnp.asarray(a, x.dtype) for a in _savgol_matrices(W, self.polyorder))
         mid = sum(centre[k] * lax.slice_in_dim(x, k, T - W + 1 + k) for k in range(W))
         return jnp.concatenate([head @ x[:W], mid, tail @ x[T - W:]])
 
-    def __call__(self, x, dt):
-        return FiniteDifference(self.order)(self.smooth(x), dt)
+    def _derivative(self, x, dt):
+        return FiniteDifference(self.order)._derivative(self.smooth(x), dt)
 
-    def smoothed(self, x):
+    def _smoothed(self, x):
         return self.smooth(x) if self.save_smooth else x
 
 
 class SpectralDerivative(Differentiator):
     "Derivative by FFT: exact for band-limited periodic signals."
 
-    def __call__(self, x, dt):
+    def _derivative(self, x, dt):
         T = x.shape[0]
         k = 2j * jnp.pi * jnp.fft.rfftfreq(T, d=dt)
         if T % 2 == 0:
@@ -366,9 +417,13 @@ def _trend_filter(x, alpha, rho, n_iter, n_cg):
 class TotalVariationDerivative(Differentiator):
     "Total-variation regularised derivative (Chartrand 2011), solved as l1 trend filtering by ADMM."
     alpha: float = 0.1    # regularisation weight, relative to the data's std (larger: smoother derivative)
-    n_iter: int = eqx.field(static=True, default=300)  # ADMM iterations
-    n_cg: int = eqx.field(static=True, default=20)     # conjugate-gradient iterations per ADMM step
+    n_iter: int = _int_field("n_iter", 300)  # ADMM iterations
+    n_cg: int = _int_field("n_cg", 20)       # conjugate-gradient iterations per ADMM step
     save_smooth: bool = eqx.field(static=True, default=True)  # evaluate the library at the trend-filtered states
+
+    def __check_init__(self):
+        if not isinstance(self.alpha, jax.core.Tracer):
+            check_positive(self.alpha, "alpha")
 
     @property
     def min_length(self):
@@ -376,15 +431,16 @@ class TotalVariationDerivative(Differentiator):
 
     def smooth(self, x: Float[Array, "T D"]) -> Float[Array, "T D"]:
         "The trend-filtered signal F whose derivative is returned."
+        x = _states(x, "x", min_length=self.min_length)
         scale = jnp.std(x, axis=0)
         scale = jnp.where(scale > 0, scale, 1.0)
         lam = jnp.asarray(self.alpha, x.dtype)
         return _trend_filter(x / scale, lam, 10 * lam + 1e-3, self.n_iter, self.n_cg) * scale
 
-    def __call__(self, x, dt):
-        return FiniteDifference(2)(self.smooth(x), dt)
+    def _derivative(self, x, dt):
+        return FiniteDifference(2)._derivative(self.smooth(x), dt)
 
-    def smoothed(self, x):
+    def _smoothed(self, x):
         return self.smooth(x) if self.save_smooth else x
 
 # %% ../nbs/06_sindy.ipynb #853ecb16
@@ -425,6 +481,30 @@ def _gram(theta, y, weights=None):
     return tw.T @ theta, tw.T @ y
 
 
+def _regression_arrays(theta, y) -> tuple[Array, Array]:
+    "The library matrix (N, F) and the targets (N, D) as float64 arrays, checked: finite, one row each per sample."
+    theta = as_array(theta, "theta", ndim=2, dtype=jnp.float64)
+    y = as_array(y, "y", ndim=2, dtype=jnp.float64)
+    if y.shape[0] != theta.shape[0]:
+        _fail("y", f"one row per row of theta ({theta.shape[0]})", f"shape {tuple(y.shape)}")
+    return theta, y
+
+
+def _finite_coefficients(coefficients: Array) -> Array:
+    "`coefficients`, or an `InputError` if the regression gave NaN or inf (a tracer passes through)."
+    if not isinstance(coefficients, jax.core.Tracer) and not bool(jnp.all(jnp.isfinite(coefficients))):
+        raise InputError("the regression gave non-finite coefficients; the library matrix is probably singular "
+                         "(duplicate or constant features) - try a ridge penalty (alpha > 0) or a smaller library.")
+    return coefficients
+
+
+def _check_nonnegative(module, *names: str) -> None:
+    "Each named field of `module` is a finite number >= 0 (a traced value, in a `vmap` over it, passes through)."
+    for name in names:
+        if not isinstance(getattr(module, name), jax.core.Tracer):
+            check_positive(getattr(module, name), name, allow_zero=True)
+
+
 class Optimizer(eqx.Module):
     "Abstract sparse regression: coefficients (D, F) from the library matrix and the targets."
 
@@ -441,8 +521,11 @@ class Optimizer(eqx.Module):
         key: PRNGKeyArray | None = None,  # random key, for ensembles
     ) -> Float[Array, "D F"]:
         "The coefficients Xi with y ~ theta @ Xi.T."
+        theta, y = _regression_arrays(theta, y)
+        if key is not None:
+            check_key(key)
         G, B = _gram(theta, y)
-        return _solve_jit(self, G, B, jnp.ones((y.shape[1], theta.shape[1]), bool))
+        return _finite_coefficients(_solve_jit(self, G, B, jnp.ones((y.shape[1], theta.shape[1]), bool)))
 
 
 @eqx.filter_jit
@@ -454,15 +537,12 @@ class STLSQ(Optimizer):
     "Sequentially thresholded least squares (ridge), defined as pysindy's `STLSQ`."
     threshold: float = 0.1     # smallest kept |coefficient| (of normalised columns, if `normalize_columns`)
     alpha: float = 0.05        # ridge penalty in each round
-    max_iter: int = eqx.field(static=True, default=20)  # rounds of fit-and-threshold
+    max_iter: int = _int_field("max_iter", 20)  # rounds of fit-and-threshold
     unbias: bool = eqx.field(static=True, default=True)  # refit the support without the ridge penalty
     normalize_columns: bool = eqx.field(static=True, default=False)  # regress on columns scaled to unit 2-norm
 
     def __check_init__(self):
-        if not isinstance(self.threshold, jax.core.Tracer):
-            check_positive(self.threshold, "threshold", allow_zero=True)
-            check_positive(self.alpha, "alpha", allow_zero=True)
-        check_int(self.max_iter, "max_iter")
+        _check_nonnegative(self, "threshold", "alpha")
 
     def solve_gram(self, G, B, mask):
         return _stlsq_gram(G, B, mask, self.threshold, self.alpha, self.max_iter, self.unbias, self.normalize_columns)
@@ -473,16 +553,16 @@ class SR3(Optimizer):
     reg_weight_lam: float = 0.005   # lambda, the weight of the penalty
     regularizer: str = eqx.field(static=True, default="L0")  # "L0" (hard threshold) or "L1" (soft threshold)
     relax_coeff_nu: float = 1.0     # nu, how far the relaxed w may be from the sparse v
-    max_iter: int = eqx.field(static=True, default=30)  # iterations
+    max_iter: int = _int_field("max_iter", 30)  # iterations
     unbias: bool = eqx.field(static=True, default=False)  # refit the support by least squares
     normalize_columns: bool = eqx.field(static=True, default=False)  # regress on columns scaled to unit 2-norm
 
     def __check_init__(self):
-        if self.regularizer.upper() not in ("L0", "L1"):
-            raise InputError(f"regularizer must be 'L0' or 'L1'; got {self.regularizer!r}.")
+        if not (isinstance(self.regularizer, str) and self.regularizer.upper() in ("L0", "L1")):
+            check_option(self.regularizer, "regularizer", ("L0", "L1"))
         if not isinstance(self.relax_coeff_nu, jax.core.Tracer):
             check_positive(self.relax_coeff_nu, "relax_coeff_nu")
-            check_positive(self.reg_weight_lam, "reg_weight_lam", allow_zero=True)
+        _check_nonnegative(self, "reg_weight_lam")
 
     def solve_gram(self, G, B, mask):
         norms = jnp.sqrt(jnp.diagonal(G)) if self.normalize_columns else jnp.ones(G.shape[0], G.dtype)
@@ -514,23 +594,21 @@ class SR3(Optimizer):
 class EnsembleSINDy(Optimizer):
     "Bagging of samples and/or library terms around an inner optimiser; median or mean of the members."
     optimizer: Optimizer                      # the regression run on each member (STLSQ, SR3)
-    n_models: int = eqx.field(static=True, default=20)   # members
+    n_models: int = _int_field("n_models", 20)   # members
     bagging: bool = eqx.field(static=True, default=True)  # resample the rows
-    n_subset: int | None = eqx.field(static=True, default=None)  # rows per member (default: all with replacement, 60% without)
+    n_subset: int | None = _int_field("n_subset", None, optional=True)  # rows per member (default: all with replacement, 60% without)
     replace: bool = eqx.field(static=True, default=True)  # draw rows with replacement (bootstrap)
     library_ensemble: bool = eqx.field(static=True, default=False)  # drop random library terms in each member
-    n_candidates_to_drop: int = eqx.field(static=True, default=1)  # terms dropped per member
+    n_candidates_to_drop: int = _int_field("n_candidates_to_drop", 1)  # terms dropped per member
     aggregate: str = eqx.field(static=True, default="median")  # "median" or "mean"
-    chunk: int = eqx.field(static=True, default=10)   # members whose Gram matrices are built at once
+    chunk: int = _int_field("chunk", 10)   # members whose Gram matrices are built at once
 
     def __check_init__(self):
-        check_int(self.n_models, "n_models")
+        if not isinstance(self.optimizer, Optimizer) or isinstance(self.optimizer, EnsembleSINDy):
+            _fail("optimizer", "a dsrlab Optimizer that is not an ensemble (STLSQ, SR3)", _describe(self.optimizer))
         if not (self.bagging or self.library_ensemble):
             raise InputError("an ensemble needs bagging=True or library_ensemble=True (or both).")
-        if self.aggregate not in ("median", "mean"):
-            raise InputError(f"aggregate must be 'median' or 'mean'; got {self.aggregate!r}.")
-        if self.n_subset is not None:
-            check_int(self.n_subset, "n_subset")
+        check_option(self.aggregate, "aggregate", ("median", "mean"))
 
     @x64
     def members(
@@ -541,23 +619,27 @@ class EnsembleSINDy(Optimizer):
         key: PRNGKeyArray,            # random key for the resampling
     ) -> Float[Array, "M D F"]:
         "The coefficients of every member."
+        theta, y = _regression_arrays(theta, y)
+        key = require_key(key, "EnsembleSINDy")
         N, F = theta.shape
         n_subset = self.n_subset or (N if self.replace else int(0.6 * N))
         if not self.replace and n_subset > N:
             raise InputError(f"n_subset must be <= the number of samples {N} without replacement; got {n_subset}.")
         if self.library_ensemble and self.n_candidates_to_drop >= F:
             raise InputError(f"n_candidates_to_drop must be < the number of features {F}; got {self.n_candidates_to_drop}.")
-        return _ensemble(self, theta, y, key, n_subset)
+        return _finite_coefficients(_ensemble(self, theta, y, key, n_subset))
 
     @x64
     def fit(self, theta, y, *, key=None):
-        if key is None:
-            raise InputError("EnsembleSINDy needs a random key: fit(..., key=jax.random.key(0)).")
         return self.aggregated(self.members(theta, y, key=key))
 
     @x64
-    def aggregated(self, members: Float[Array, "M D F"]) -> Float[Array, "D F"]:
+    def aggregated(
+        self,
+        members: Float[Array, "M D F"],  # the members' coefficients
+    ) -> Float[Array, "D F"]:
         "The median or mean of the members' coefficients."
+        members = as_array(members, "members", ndim=3, dtype=jnp.float64)
         return jnp.median(members, axis=0) if self.aggregate == "median" else jnp.mean(members, axis=0)
 
 
@@ -590,6 +672,7 @@ def inclusion_probabilities(
     members: Float[Array, "M D F"],  # coefficients of the ensemble's members
 ) -> Float[Array, "D F"]:
     "Fraction of members in which each coefficient is nonzero."
+    members = as_array(members, "members", ndim=3, dtype=jnp.float64)
     return jnp.mean(members != 0, axis=0)
 
 # %% ../nbs/06_sindy.ipynb #e3405848
@@ -601,21 +684,12 @@ class _LibraryField(eqx.Module):
         return params["coefficients"] @ self.library(x).astype(params["coefficients"].dtype)
 
 
-def _as_list(x, name: str, dim: int | None = None, min_length: int = 2) -> list[Array]:
-    "One trajectory (T, D), a batch (B, T, D) or a list of trajectories, as a list of float64 (T_i, D) arrays."
-    if isinstance(x, (list, tuple)):
-        if not x:
-            raise InputError(f"{name} must contain at least one trajectory; got an empty {type(x).__name__}.")
-        out = [as_trajectory(xi, f"{name}[{i}]", dim=dim, min_length=min_length, dtype=jnp.float64) for i, xi in enumerate(x)]
-    else:
-        arr = as_array(x, name, ndim=(1, 2, 3), dim=None, min_length=min_length, dtype=jnp.float64)
-        out = [arr[:, None]] if arr.ndim == 1 else ([arr] if arr.ndim == 2 else list(arr))
-        if dim is not None and out[0].shape[1] != dim:
-            raise InputError(f"{name} must be of last-axis size {dim} (the state dimension); got shape {tuple(arr.shape)}.")
-    dims = {xi.shape[1] for xi in out}
-    if len(dims) > 1:
-        raise InputError(f"all trajectories in {name} must have the same dimension; got {sorted(dims)}.")
-    return out
+def _trajectories(data, name: str, dim: int | None = None, min_length: int = 2) -> list[Array]:
+    "`as_trajectories` in float64, then the state dimension checked (a 1-D series is one coordinate, whatever its length)."
+    xs = as_trajectories(data, name, min_length=min_length, dtype=jnp.float64)
+    if dim is not None and xs[0].shape[1] != dim:
+        _fail(name, f"of last-axis size {dim} (the state dimension)", f"{xs[0].shape[1]} coordinate(s)")
+    return xs
 
 
 def _match(other: list, x: list, name: str) -> None:
@@ -645,7 +719,7 @@ def _simulate_control(library, coefficients, x0, ts, us, rtol, atol, max_steps):
     field = lambda t, x, args: coefficients @ library(jnp.concatenate([x, u_of_t.evaluate(t)]))
     sol = diffrax.diffeqsolve(diffrax.ODETerm(field), diffrax.Tsit5(), ts[0], ts[-1], ts[1] - ts[0], x0,
                               saveat=diffrax.SaveAt(ts=ts), stepsize_controller=diffrax.PIDController(rtol=rtol, atol=atol),
-                              max_steps=max_steps)
+                              max_steps=max_steps, throw=False)       # a blow-up is NaN / inf, for `check_generated`
     return sol.ys
 
 
@@ -751,19 +825,21 @@ class AbstractSINDy(Reconstructor):
     ) -> "AbstractSINDy":
         "A fitted copy of this model (which is left unchanged)."
         is_map = self._is_map(dt, t)
-        xs = _as_list(data, "data", min_length=self._min_length(is_map))
+        xs = _trajectories(data, "data", min_length=self._min_length(is_map))
         D = xs[0].shape[1]
         us = None
         if u is not None:
-            us = _as_list(u, "u", min_length=1)
+            us = _trajectories(u, "u", min_length=1)
             _match(us, xs, "u")
         n_control = 0 if us is None else us[0].shape[1]
         x_dots = None
         if x_dot is not None:
-            x_dots = _as_list(x_dot, "x_dot", dim=D, min_length=1)
+            x_dots = _trajectories(x_dot, "x_dot", dim=D, min_length=1)
             _match(x_dots, xs, "x_dot")
         dt = None if is_map else self._time_step(xs, dt, t)
-        names = tuple(feature_names) if feature_names is not None else \
+        if key is not None:
+            check_key(key)
+        names = tuple(_names(feature_names, "feature_names")) if feature_names is not None else \
             tuple(f"x{i}" for i in range(D)) + tuple(f"u{i}" for i in range(n_control))
         if len(names) != D + n_control:
             raise InputError(f"feature_names must have {D + n_control} names (state, then control); got {len(names)}.")
@@ -779,13 +855,11 @@ class AbstractSINDy(Reconstructor):
             coefficients = self.optimizer.aggregated(members)
         else:
             members, coefficients = None, self.optimizer.fit(theta, y)
-        if not bool(jnp.all(jnp.isfinite(coefficients))):
-            raise InputError("the regression gave non-finite coefficients; the library matrix is probably singular "
-                             "(duplicate or constant features) - try a ridge penalty (alpha > 0) or a smaller library.")
+        _finite_coefficients(coefficients)
         empty = [names[i] for i in range(D) if not bool(jnp.any(coefficients[i] != 0))]
         if empty:
-            warnings.warn(f"the sparsity threshold removed every term of the equation(s) for {', '.join(empty)}: "
-                          f"they are identically zero. Lower the threshold if that is not what you expect.", stacklevel=2)
+            warn(f"the sparsity threshold removed every term of the equation(s) for {', '.join(empty)}: "
+                 f"they are identically zero. Lower the threshold if that is not what you expect.")
         return dataclasses.replace(self, coefficients=coefficients, members=members, x0=xs[0][0],
                                    input_names=names, n_control=n_control, dt=dt)
 
@@ -796,9 +870,10 @@ class AbstractSINDy(Reconstructor):
         "The sampling step of a flow, from `dt` or from uniform time stamps `t`."
         if t is None:
             return check_dt(dt, allow_map=False)
-        ts = list(t) if isinstance(t, (list, tuple)) else [t] * len(xs)
-        _match([np.asarray(ti) for ti in ts], xs, "t")
+        one_per_trajectory = isinstance(t, (list, tuple)) and t and all(np.ndim(ti) >= 1 and hasattr(ti, "shape") for ti in t)
+        ts = list(t) if one_per_trajectory else [t] * len(xs)     # a list of numbers is one time grid
         dts = [check_time_grid(ti, "t") for ti in ts]
+        _match([np.asarray(ti) for ti in ts], xs, "t")
         if max(dts) - min(dts) > 1e-6 * max(dts):
             raise InputError(f"every trajectory must have the same step; got steps from {min(dts):g} to {max(dts):g}.")
         return dts[0]
@@ -872,6 +947,7 @@ class AbstractSINDy(Reconstructor):
         latex: bool = False,   # LaTeX instead of plain text
     ) -> list[str]:
         "The right-hand side of each identified equation."
+        precision = check_int(precision, "precision", minimum=0)
         names, out = self.feature_names(latex), []
         for row in np.asarray(self.coefficients):
             terms = []
@@ -909,9 +985,9 @@ class AbstractSINDy(Reconstructor):
     ) -> Array:
         "The model's derivatives (flows) or next states (maps) at `x`."
         self._check_fitted()
-        one = np.ndim(x) == 1
-        x = as_array(np.atleast_2d(x) if not isinstance(x, jax.Array) else jnp.atleast_2d(x), "x", dim=self.dim, dtype=jnp.float64)
-        z = self._with_control(x, u)
+        x = as_array(x, "x", ndim=(1, 2), dim=self.dim, dtype=jnp.float64)
+        one = x.ndim == 1
+        z = self._with_control(x[None] if one else x, u)
         return (_library_matrix(self.library, z) @ self.coefficients.T)[0 if one else slice(None)]
 
     def _with_control(self, x, u):
@@ -921,7 +997,8 @@ class AbstractSINDy(Reconstructor):
             return x
         if u is None:
             raise InputError(f"the model was fitted with {self.n_control} control input(s): give u.")
-        u = as_array(jnp.atleast_2d(jnp.asarray(u)) if np.ndim(u) == 1 else u, "u", dim=self.n_control, dtype=jnp.float64)
+        u = as_array(u, "u", ndim=(1, 2), dim=self.n_control, dtype=jnp.float64)
+        u = u[None] if u.ndim == 1 else u
         if u.shape[0] != x.shape[0]:
             raise InputError(f"u must have as many samples as x ({x.shape[0]}); got {u.shape[0]}.")
         return jnp.concatenate([x, u], axis=1)
@@ -942,9 +1019,12 @@ class AbstractSINDy(Reconstructor):
             raise InputError("a discrete-time model advances one step at a time: give neither dt nor t (or dt=None).")
         if not self.is_map and _given(dt) == (t is not None):
             raise InputError("give the sampling step dt or the time stamps t (one of them).")
-        xs = _as_list(data, "data", dim=self.dim, min_length=self._min_length(self.is_map))
-        us = None if u is None else _as_list(u, "u", dim=self.n_control, min_length=1)
-        x_dots = None if x_dot is None else _as_list(x_dot, "x_dot", dim=self.dim, min_length=1)
+        xs = _trajectories(data, "data", dim=self.dim, min_length=self._min_length(self.is_map))
+        us = None if u is None else _trajectories(u, "u", dim=self.n_control, min_length=1)
+        x_dots = None if x_dot is None else _trajectories(x_dot, "x_dot", dim=self.dim, min_length=1)
+        for name, other in (("u", us), ("x_dot", x_dots)):
+            if other is not None:
+                _match(other, xs, name)
         theta, y = self._regression_data(xs, us, None if self.is_map else self._time_step(xs, dt, t), x_dots)
         pred = theta @ self.coefficients.T
         ss_res = jnp.sum((y - pred) ** 2, axis=0)
@@ -958,6 +1038,8 @@ class AbstractSINDy(Reconstructor):
     ) -> Flow | Map:
         "The identified model as a `Flow` or `Map` of the systems zoo, with the coefficients as its parameters."
         self._check_fitted()
+        if not isinstance(name, str):
+            _fail("name", "a string", _describe(name))
         if self.n_control:
             raise InputError("a model with control inputs is not autonomous, so it is not a system of the zoo; "
                              "use simulate(x0, n_steps, u=...).")
@@ -977,11 +1059,20 @@ class AbstractSINDy(Reconstructor):
         rtol: float = 1e-7,       # relative tolerance of the adaptive integrator (flows)
         atol: float = 1e-9,       # absolute tolerance (flows)
         max_steps: int | None = None,  # integrator steps allowed (default: 64 per sample)
+        nonfinite: str = "raise",  # a trajectory that leaves the finite numbers: "raise" a `DivergedError`, or "keep" it
     ) -> Float[Array, "n_steps D"]:
         "A trajectory of the identified model from `x0`, sampled every `dt` (flows) or every step (maps)."
         self._check_fitted()
         n_steps = check_int(n_steps, "n_steps")
         x0 = self.x0 if x0 is None else as_array(x0, "x0", ndim=1, dim=self.dim, dtype=jnp.float64)
+        dt = None if dt is None else check_positive(dt, "dt")
+        rtol, atol = check_positive(rtol, "rtol"), check_positive(atol, "atol")
+        max_steps = None if max_steps is None else check_int(max_steps, "max_steps")
+        check_option(nonfinite, "nonfinite", ("raise", "keep"))
+        return check_generated(self._simulate(x0, n_steps, dt, u, rtol, atol, max_steps), f"{type(self).__name__}.simulate",
+                               nonfinite)
+
+    def _simulate(self, x0, n_steps, dt, u, rtol, atol, max_steps):
         if self.n_control:
             us = as_array(u, "u", ndim=2, dim=self.n_control, dtype=jnp.float64) if u is not None else None
             if us is None or us.shape[0] != n_steps:
@@ -989,15 +1080,15 @@ class AbstractSINDy(Reconstructor):
                                  f"{None if u is None else np.shape(u)}.")
             if self.is_map:
                 return _iterate_control(self.library, self.coefficients, x0, us)
-            step = self.dt if dt is None else check_positive(dt, "dt")
+            step = self.dt if dt is None else dt
             ts = step * jnp.arange(n_steps, dtype=jnp.float64)
             return _simulate_control(self.library, self.coefficients, x0, ts, us, rtol, atol, max_steps or 64 * n_steps + 4096)
         if u is not None:
             raise InputError("u was given, but the model was fitted without control inputs.")
         system = self.to_system(dt)
         if self.is_map:
-            return system.trajectory(n_steps, x0=x0, dtype=jnp.float64)
-        return system.trajectory(n_steps, x0=x0, rtol=rtol, atol=atol, max_steps=max_steps, dtype=jnp.float64)
+            return system.trajectory(n_steps, x0=x0, dtype=jnp.float64, nonfinite="keep")
+        return system.trajectory(n_steps, x0=x0, rtol=rtol, atol=atol, max_steps=max_steps, dtype=jnp.float64, nonfinite="keep")
 
 
 _FITTED = ("coefficients", "members", "x0", "input_names", "n_control", "dt")
@@ -1090,9 +1181,9 @@ def _weak_rows(theta, x, dt, n_subdomains: int, width: int, p: int):
 class WeakSINDy(AbstractSINDy):
     """SINDy in integral (weak) form: regression of test-function integrals, no derivatives of the data.
     Flows only (it needs a dt); `generate` continues from the last row of the context (it uses no other row)."""
-    n_subdomains: int = eqx.field(static=True, default=200)   # test functions per trajectory
-    subdomain_width: int = eqx.field(static=True, default=101)  # samples covered by each test function (odd)
-    test_power: int = eqx.field(static=True, default=4)       # p in phi(s) = (1 - s^2)^p
+    n_subdomains: int = _int_field("n_subdomains", 200)           # test functions per trajectory
+    subdomain_width: int = _int_field("subdomain_width", 101, minimum=5)  # samples covered by each test function (odd)
+    test_power: int = _int_field("test_power", 4)                 # p in phi(s) = (1 - s^2)^p
 
     def __init__(
         self,
@@ -1111,9 +1202,6 @@ class WeakSINDy(AbstractSINDy):
 
     def __check_init__(self):
         _check_parts(self)
-        check_int(self.n_subdomains, "n_subdomains")
-        check_int(self.subdomain_width, "subdomain_width", minimum=5)
-        check_int(self.test_power, "test_power", minimum=1)
 
     def _min_length(self, is_map: bool = False):
         return self.subdomain_width
@@ -1129,11 +1217,15 @@ class WeakSINDy(AbstractSINDy):
         return _stack_regression([r[0] for r in rows], [r[1] for r in rows])
 
 # %% ../nbs/06_sindy.ipynb #057d18e9
+@x64
 def support_errors(
     coefficients,   # identified Xi (D, F)
     true,           # true Xi (D, F)
 ) -> tuple[int, float]:
-    "Number of wrong terms (missing or spurious), and the largest relative error of the true terms' coefficients."
-    c, t = np.asarray(coefficients), np.asarray(true)
+    "Number of wrong terms (missing or spurious), and the largest relative error of the true terms' coefficients (0 if none)."
+    c = np.asarray(as_array(coefficients, "coefficients", ndim=2, dtype=jnp.float64))
+    t = np.asarray(as_array(true, "true", ndim=2, dtype=jnp.float64))
+    if c.shape != t.shape:
+        _fail("true", f"of the coefficients' shape {c.shape}", f"shape {t.shape}")
     wrong = int(np.sum((c != 0) != (t != 0)))
-    return wrong, float(np.max(np.abs(c - t)[t != 0] / np.abs(t[t != 0])))
+    return wrong, float(np.max(np.abs(c - t)[t != 0] / np.abs(t[t != 0]), initial=0.0))
