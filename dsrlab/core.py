@@ -436,7 +436,7 @@ def as_trajectories(
     dtype=jnp.float32,       # dtype of the results; None keeps a floating input's dtype
 ) -> list[Float[Array, "T D"]]:
     "The trajectories in `data` as a list of checked `(T_i, D)` JAX arrays of one state dimension."
-    if isinstance(data, (list, tuple)) and data and all(hasattr(d, "shape") for d in data):
+    if isinstance(data, (list, tuple)) and data and all(hasattr(d, "shape") and np.ndim(d) >= 1 for d in data):
         out = [as_trajectory(d, f"{name}[{i}]", dim, min_length, dtype) for i, d in enumerate(data)]
         dims = {int(d.shape[-1]) for d in out}
         if len(dims) > 1:
@@ -444,8 +444,10 @@ def as_trajectories(
         return out
     if isinstance(data, (list, tuple)) and not data:
         _fail(name, "at least one trajectory", "an empty list")
-    arr = _checked(data, name, (1, 2, 3), dim, min_length, dtype)
+    arr = _checked(data, name, (1, 2, 3), None, min_length, dtype)
     arr = arr[:, None] if arr.ndim == 1 else arr
+    if dim is not None and arr.shape[-1] != dim:     # after a scalar series became (T, 1)
+        _fail(name, f"of last-axis size {dim} (the state dimension)", f"shape {tuple(arr.shape)}")
     return [_to_jax(a, dtype) for a in (arr if arr.ndim == 3 else [arr])]
 
 # %% ../nbs/00_core.ipynb #151d641c
