@@ -474,6 +474,7 @@ def _stlsq_gram(G, B, mask0, threshold, alpha, max_iter: int, unbias: bool, norm
     return jax.vmap(one, in_axes=(1, 0))(Bn, mask0)
 
 
+@jax.jit
 def _gram(theta, y, weights=None):
     "Theta^T W Theta and Theta^T W y, in float64."
     theta, y = theta.astype(jnp.float64), y.astype(jnp.float64)
@@ -524,8 +525,11 @@ class Optimizer(eqx.Module):
         theta, y = _regression_arrays(theta, y)
         if key is not None:
             check_key(key)
-        G, B = _gram(theta, y)
-        return _finite_coefficients(_solve_jit(self, G, B, jnp.ones((y.shape[1], theta.shape[1]), bool)))
+        return self._fit_gram(*_gram(theta, y))
+
+    def _fit_gram(self, G, B):
+        "The coefficients (D, F) from the normal equations: G = Theta^T Theta (F, F) and B = Theta^T Y (F, D)."
+        return _finite_coefficients(_solve_jit(self, G, B, jnp.ones((B.shape[1], G.shape[0]), bool)))
 
 
 @eqx.filter_jit
@@ -706,10 +710,33 @@ def _library_matrix(library, x):
     return library.transform(x)
 
 
+def _rows(library, differentiation, x, u, dt, x_dot):
+    """The library matrix and targets of one trajectory: the next states of a map (dt None), else the derivatives
+    given in `x_dot` or estimated from `x` (the library then sees the smoothed states of a smoothing method)."""
+    if dt is None:
+        z = x if u is None else jnp.concatenate([x, u], axis=1)
+        return library.transform(z[:-1]), x[1:]
+    if x_dot is None:
+        x, x_dot = differentiation.smoothed(x), differentiation(x, dt)
+    z = x if u is None else jnp.concatenate([x, u], axis=1)
+    return library.transform(z), x_dot
+
+
 @eqx.filter_jit
-def _differentiate(differentiation, x, dt):
-    "The states for the library (smoothed, for smoothing methods) and their derivatives."
-    return differentiation.smoothed(x), differentiation(x, dt)
+def _batch_gram(library, differentiation, X, U, dt, X_dot):
+    """Theta^T Theta and Theta^T Y summed over a batch of equal-length trajectories (B, T, D), in one compiled call:
+    the stacked library matrix is never built on the host."""
+    theta, y = jax.vmap(lambda x, u, x_dot: _rows(library, differentiation, x, u, dt, x_dot))(X, U, X_dot)
+    theta, y = theta.astype(jnp.float64), y.astype(jnp.float64)
+    return jnp.einsum("bnf,bng->fg", theta, theta), jnp.einsum("bnf,bnd->fd", theta, y)
+
+
+def _by_length(xs) -> list[list[int]]:
+    "Indices of the trajectories, grouped by length (one group when all have the same length)."
+    groups = {}
+    for i, x in enumerate(xs):
+        groups.setdefault(x.shape[0], []).append(i)
+    return list(groups.values())
 
 
 @eqx.filter_jit
@@ -781,6 +808,10 @@ class AbstractSINDy(Reconstructor):
         "The library matrix and targets, stacked over trajectories (dt None: a map, targets are the next states)."
         raise NotImplementedError
 
+    def _normal_equations(self, xs, us, dt, x_dots):
+        "G = Theta^T Theta and B = Theta^T Y of the regression, in float64."
+        return _gram(*self._regression_data(xs, us, dt, x_dots))
+
     def _discrete_time(self) -> bool | None:
         "True: always a map; False: always a flow; None: a map when fit gets dt=None."
         return False
@@ -849,14 +880,13 @@ class AbstractSINDy(Reconstructor):
         ensemble = isinstance(self.optimizer, EnsembleSINDy)
         if ensemble or key is not None:
             key = require_key(key, f"{type(self).__name__}.fit with an EnsembleSINDy optimiser")
-        theta, y = self._regression_data(xs, us, dt, x_dots)
-        if ensemble:
-            members = self.optimizer.members(theta, y, key=key)
+        if ensemble:    # bagging draws rows of the library matrix
+            members = self.optimizer.members(*self._regression_data(xs, us, dt, x_dots), key=key)
             coefficients = self.optimizer.aggregated(members)
         else:
-            members, coefficients = None, self.optimizer.fit(theta, y)
+            members, coefficients = None, self.optimizer._fit_gram(*self._normal_equations(xs, us, dt, x_dots))
         _finite_coefficients(coefficients)
-        empty = [names[i] for i in range(D) if not bool(jnp.any(coefficients[i] != 0))]
+        empty = [names[i] for i, kept in enumerate(np.asarray(coefficients != 0).any(axis=1)) if not kept]
         if empty:
             warn(f"the sparsity threshold removed every term of the equation(s) for {', '.join(empty)}: "
                  f"they are identically zero. Lower the threshold if that is not what you expect.")
@@ -1115,6 +1145,9 @@ def _stack_regression(thetas, ys):
     return jnp.concatenate(thetas), jnp.concatenate(ys)
 
 
+_rows_jit = eqx.filter_jit(_rows)
+
+
 class SINDy(AbstractSINDy):
     """SINDy: sparse regression of the time derivatives (or next states) on a library of features.
     As a `Reconstructor`, `generate` continues from the last row of the context (it uses no other row)."""
@@ -1150,18 +1183,16 @@ class SINDy(AbstractSINDy):
         return 2 if is_map else self.differentiation.min_length
 
     def _regression_data(self, xs, us, dt, x_dots):
-        thetas, ys = [], []
-        for i, x in enumerate(xs):
-            z = x if us is None else jnp.concatenate([x, us[i]], axis=1)
-            if dt is None:   # a map: the targets are the next states
-                thetas.append(_library_matrix(self.library, z[:-1])); ys.append(x[1:])
-            elif x_dots is None:
-                xs_used, x_dot = _differentiate(self.differentiation, x, dt)
-                z = xs_used if us is None else jnp.concatenate([xs_used, us[i]], axis=1)
-                thetas.append(_library_matrix(self.library, z)); ys.append(x_dot)
-            else:
-                thetas.append(_library_matrix(self.library, z)); ys.append(x_dots[i])
-        return _stack_regression(thetas, ys)
+        at = lambda a, i: None if a is None else a[i]
+        rows = [_rows_jit(self.library, self.differentiation, x, at(us, i), dt, at(x_dots, i)) for i, x in enumerate(xs)]
+        return _stack_regression([r[0] for r in rows], [r[1] for r in rows])
+
+    def _normal_equations(self, xs, us, dt, x_dots):
+        "G and B summed over the groups of equal-length trajectories, one compiled call per group."
+        stack = lambda a, idx: None if a is None else jnp.stack([a[i] for i in idx])
+        parts = [_batch_gram(self.library, self.differentiation, stack(xs, idx), stack(us, idx), dt, stack(x_dots, idx))
+                 for idx in _by_length(xs)]
+        return sum(p[0] for p in parts), sum(p[1] for p in parts)
 
 # %% ../nbs/06_sindy.ipynb #e4001ba1
 def _weak_rows(theta, x, dt, n_subdomains: int, width: int, p: int):

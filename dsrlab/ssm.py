@@ -369,6 +369,12 @@ def _linear_scan_sequential(a, b, x0=None):
 
     return jax.lax.scan(body, x0, (a, b))[1]
 
+
+def _layer_scan(a, b):
+    """The recurrence inside S5 and LRU: the associative scan on accelerators, the sequential scan on a CPU, where it is
+    faster at every length measured (a training step of the benchmark's LRU: 7.7 against 23 ms, the same loss)."""
+    return (_linear_scan_sequential if jax.default_backend() == "cpu" else _linear_scan)(a, b)
+
 # %% ../nbs/04_ssm.ipynb #fa0cbce9
 _F = jnp.float32
 
@@ -618,7 +624,7 @@ class S5(_SSMLayer):
 
     def _parallel(self, u):
         dA, dB = self.discrete()
-        x = _linear_scan(dA[None], u.astype(jnp.complex64) @ dB.T)
+        x = _layer_scan(dA[None], u.astype(jnp.complex64) @ dB.T)
         return 2 * jnp.real(x @ _c(self.C).T) + u * self.D
 
     def init_state(self) -> Complex[Array, " P2"]:
@@ -671,7 +677,7 @@ class LRU(_SSMLayer):
 
     def _parallel(self, u):
         Bn = _c(self.B) * jnp.exp(self.gamma_log)[:, None]
-        x = _linear_scan(self.eigenvalues()[None], u.astype(jnp.complex64) @ Bn.T)
+        x = _layer_scan(self.eigenvalues()[None], u.astype(jnp.complex64) @ Bn.T)
         return jnp.real(x @ _c(self.C).T) + u * self.D
 
     def init_state(self) -> Complex[Array, " N"]:
