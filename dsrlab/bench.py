@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import hashlib
 import html as _html
+import importlib.util
 import inspect
 import json
 import math
@@ -18,14 +19,17 @@ import socket
 import sqlite3
 import sys
 import time
+import uuid
 import warnings
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
+from typing import Callable, NamedTuple
 
 import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
+import scipy.stats
 from fastcore.script import anno_parser, call_parse
 from jaxtyping import PRNGKeyArray
 from tqdm.auto import tqdm
@@ -47,10 +51,11 @@ from .flows import ConditionalFlow
 
 # %% auto #0
 __all__ = ['METHODS', 'QUICK', 'QUICK_SYSTEMS', 'DEFAULT_SYSTEMS', 'METRICS', 'REPORTED', 'RANK_COLUMNS', 'SYSTEM_COLUMNS',
-           'COMMANDS', 'format_table', 'Method', 'register_method', 'list_methods', 'get_method', 'Protocol',
-           'benchmark_data', 'exponent_from_data', 'geometry_from_data', 'load_series', 'user_data', 'evaluate_method',
-           'ResultStore', 'config_hash', 'run_benchmark', 'zlib_crc', 'summarize', 'ranking', 'report_page',
-           'systems_page', 'systems', 'bench', 'report', 'main']
+           'CONNECT_TIMEOUT', 'LOCAL_ALLOWED_FAILURES', 'COMMANDS', 'format_table', 'Method', 'register_method',
+           'list_methods', 'get_method', 'Protocol', 'benchmark_data', 'exponent_from_data', 'geometry_from_data',
+           'load_series', 'user_data', 'evaluate_method', 'ResultStore', 'config_hash', 'run_benchmark', 'zlib_crc',
+           'summarize', 'system_scores', 'ranking', 'friedman_test', 'report_page', 'systems_page', 'systems', 'bench',
+           'report', 'main']
 
 # %% ../nbs/10_bench.ipynb #4e030be2
 def _fmt(v) -> str:
@@ -896,6 +901,71 @@ def _with_truth_geometry(data: dict, protocol: Protocol) -> dict:
     return {**data, "geometry": geometry_from_data(np.stack([t[:n] for t in truths]), data["dt"], nonfinite="keep")}
 
 
+class _Job(NamedTuple):
+    "One (system, method, seed) run: everything a process needs to compute its row, and nothing of the store."
+    system: str
+    make: Callable          # seed -> the data (`benchmark_data` or the user's)
+    seed: int
+    method: Method          # the registered method itself, so that a worker needs no registry
+    hyper: dict
+    config: str
+    protocol: Protocol
+    data: str               # the user data's fingerprint ("" for the zoo)
+
+    @property
+    def key(self) -> tuple:
+        return (self.system, self.method.name, self.seed, self.config)
+
+    def row(self, **fields) -> dict:
+        "The row of this run, with `fields` (status, metrics, error, or the protocol with the data's facts)."
+        return {**dict(system=self.system, method=self.method.name, seed=self.seed, config=self.config, notes=None,
+                       hyperparameters=json.dumps(self.hyper, default=str),
+                       protocol=json.dumps(dataclasses.asdict(self.protocol))), **fields}
+
+
+def _run_job(
+    job: _Job,
+    cache: dict,              # (system, seed, protocol, data) -> the data with the truth's geometry, filled here
+    progress: bool = False,   # a bar for the training
+) -> dict:
+    "The row of `job`: its metrics, or status 'failed' with the reason; the data are made once per (system, seed)."
+    where = (job.system, job.seed, job.protocol, job.data)
+    if where not in cache:   # the data, and the truth's geometry that every method is compared with
+        cache[where] = _with_truth_geometry(job.make(job.seed), job.protocol)
+    d = cache[where]
+    row = job.row(protocol=json.dumps({**dataclasses.asdict(job.protocol), "n_bins": d["n_bins"], "dt": d["dt"],
+                                       "dim": d["train"][0].shape[-1], "kind": d["kind"],
+                                       "lyapunov_reference_source": d["lyapunov_source"], "data": d["fingerprint"]}))
+    try:
+        key = jax.random.fold_in(jax.random.key(job.seed), zlib_crc(job.method.name))
+        row.update(status="ok", **evaluate_method(job.method, d, job.protocol, job.hyper, key=key, progress=progress))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as e:   # a method that fails on one system is a result, not a crash
+        row.update(status="failed", error=_error_line(e))
+    return row
+
+
+def _check_engine(scheduler, workers, devices: int):
+    "`(scheduler, workers)` checked: None (run here), 'local' (with a number of workers) or a Dask scheduler's address."
+    if scheduler is not None and not (isinstance(scheduler, str) and scheduler.strip() and not any(c.isspace() for c in scheduler)):
+        _fail("scheduler", "None (run here), 'local' (a Dask LocalCluster on this machine) or the address of a running "
+              "Dask scheduler such as 'tcp://10.0.0.5:8786'", _describe(scheduler))
+    if workers is not None:
+        if scheduler != "local":
+            raise InputError(f"workers sizes the cluster of scheduler='local' (--scheduler local --workers N); "
+                             f"{'a run without a scheduler has none' if scheduler is None else 'a running cluster has the workers it was started with'}. "
+                             f"Got workers={workers!r} with scheduler={scheduler!r}.")
+        workers = check_int(workers, "workers")
+    if scheduler is not None and devices > 1:
+        raise InputError(f"devices={devices} runs jobs in threads of this process, one per JAX device; with a Dask scheduler "
+                         "each worker process runs on its own device: start one worker per device instead of --devices.")
+    if scheduler is not None and importlib.util.find_spec("distributed") is None:
+        raise InputError(f"scheduler={scheduler!r} needs Dask distributed, which is not installed here: pip install distributed.")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return scheduler, cores if scheduler == "local" and workers is None else workers
+
+
 def run_benchmark(
     systems=None,              # system names (list or comma-separated); default `DEFAULT_SYSTEMS` (`QUICK_SYSTEMS` if quick)
     methods=None,              # method names; default every registered method (the fast ones if quick)
@@ -908,11 +978,13 @@ def run_benchmark(
     lyapunov_time: float | None = None,  # the data's Lyapunov time, if known (else estimated from the data)
     quick: bool = False,       # the short protocol `QUICK` and quick hyperparameters
     protocol: Protocol | None = None,  # default `QUICK` if quick else `Protocol()` (bins chosen from the data for data)
-    devices: int = 1,          # run this many jobs at once, one per JAX device
+    devices: int = 1,          # run this many jobs at once in this process, one per JAX device
+    scheduler: str | None = None,  # None: run here; "local": a Dask LocalCluster of this machine; or a Dask scheduler's address
+    workers: int | None = None,    # worker processes of scheduler="local" (default: one per CPU core)
     progress: bool = True,     # tqdm bar over the whole run
     claim_timeout: float = 6 * 3600,  # seconds after which a job claimed by a process that may still live is taken over
 ) -> list[dict]:
-    "Runs every (system, method, seed) not yet in `store` nor claimed by another running process, writing each result as it finishes; returns the new rows."
+    "Runs every (system, method, seed) not yet in `store` nor claimed by another running process, here or on a Dask cluster, writing each result as it finishes; returns the new rows."
     for arg, v in (("quick", quick), ("progress", progress)):
         if not isinstance(v, bool):
             _fail(arg, "True or False", _describe(v))
@@ -934,13 +1006,20 @@ def run_benchmark(
     devices = check_int(devices, "devices")
     if devices > len(jax.devices()):
         raise InputError(f"devices must be <= the {len(jax.devices())} JAX device(s) here; got {devices}.")
+    scheduler, workers = _check_engine(scheduler, workers, devices)
     claim_timeout = check_positive(claim_timeout, "claim_timeout")
     suites = _suites(systems, data, dt, name, lyapunov_time, quick, protocol)
-    db = ResultStore(store)
+    cluster = None
+    if scheduler not in (None, "local"):   # a scheduler that does not answer is refused before the store is touched
+        cluster = _DaskEngine(scheduler)
     try:
+        db = ResultStore(store)
         done = db.done()
-    except InputError:
-        db.close()
+    except BaseException:
+        if "db" in locals():
+            db.close()
+        if cluster is not None:
+            cluster.close()
         raise
     jobs = []
     for s, kind, make in suites:
@@ -952,32 +1031,17 @@ def run_benchmark(
                 hyper = METHODS[m].hyperparameters(quick)
                 cfg = config_hash(m, hyper, protocol, fingerprint)
                 if (s, m, seed, cfg) not in done:
-                    jobs.append((s, make, seed, m, hyper, cfg))
+                    jobs.append(_Job(s, make, seed, METHODS[m], hyper, cfg, protocol, fingerprint))
     cache, new, elsewhere = {}, [], []
 
-    def job(s, make, seed, m, hyper, cfg, device):
+    def job(j, device):
         with jax.default_device(device):
-            if (s, seed) not in cache:   # the data, and the truth's geometry that every method is compared with
-                cache[(s, seed)] = _with_truth_geometry(make(seed), protocol)
-            d = cache[(s, seed)]
-            row = dict(system=s, method=m, seed=seed, config=cfg, notes=None, hyperparameters=json.dumps(hyper, default=str),
-                       protocol=json.dumps({**dataclasses.asdict(protocol), "n_bins": d["n_bins"], "dt": d["dt"],
-                                            "dim": d["train"][0].shape[-1], "kind": d["kind"],
-                                            "lyapunov_reference_source": d["lyapunov_source"], "data": d["fingerprint"]}))
-            try:
-                key = jax.random.fold_in(jax.random.key(seed), zlib_crc(m))
-                row.update(status="ok", **evaluate_method(METHODS[m], d, protocol, hyper, key=key,
-                                                           progress=progress and devices == 1))
-            except (KeyboardInterrupt, SystemExit):
-                raise
-            except Exception as e:   # a method that fails on one system is a result, not a crash
-                row.update(status="failed", error=_error_line(e))
-            return row
+            return _run_job(j, cache, progress=progress and devices == 1)
 
     def claimed():
         "The jobs this process claims, one at a time as it is ready for them; the others are left to their claimants."
         for j in jobs:
-            if db.claim((j[0], j[3], j[2], j[5]), claim_timeout):
+            if db.claim(j.key, claim_timeout):
                 yield j
             else:
                 elsewhere.append(j); bar.update()
@@ -988,10 +1052,14 @@ def run_benchmark(
     bar = tqdm(total=len(jobs), desc="dsrlab bench", disable=not progress)
     try:
         with warnings_above_bars():
-            if devices == 1:
+            if scheduler == "local" and jobs:   # a cluster is started only when there is work for it
+                cluster = _DaskEngine("local", workers)
+            if cluster is not None:
+                cluster.run(claimed(), finished)
+            elif devices == 1:
                 for j in claimed():
-                    bar.set_postfix_str(f"{j[0]}/{j[3]}/{j[2]}")
-                    finished(job(*j, jax.devices()[0]))
+                    bar.set_postfix_str(f"{j.system}/{j.method.name}/{j.seed}")
+                    finished(job(j, jax.devices()[0]))
             else:
                 with ThreadPoolExecutor(devices) as pool:
                     todo, running, free = claimed(), {}, list(range(devices))
@@ -1000,7 +1068,7 @@ def run_benchmark(
                         j = next(todo, None)
                         if j is not None:
                             d = free.pop()
-                            running[pool.submit(job, *j, jax.devices()[d])] = d
+                            running[pool.submit(job, j, jax.devices()[d])] = d
                     for _ in range(devices):
                         submit()
                     while running:
@@ -1009,9 +1077,13 @@ def run_benchmark(
     finally:
         bar.close()
         try:
-            db.release()           # after an interruption: the jobs this process claimed are free at once
+            if cluster is not None:
+                cluster.close()    # jobs still on the cluster are dropped with the client; their claims go next
         finally:
-            db.close()
+            try:
+                db.release()       # after an interruption: the jobs this process claimed are free at once
+            finally:
+                db.close()
     if elsewhere:
         warn(f"{len(elsewhere)} of {len(jobs)} runs were claimed by another running process on this store and were left "
              "to it; rerun (or run `dsrlab report`) when it has finished to see them.")
@@ -1046,6 +1118,16 @@ def _check_rows(rows) -> list[dict]:
     return list(rows)
 
 
+def _check_metrics(metrics) -> dict:
+    metrics = METRICS if metrics is None else metrics
+    if not isinstance(metrics, dict) or not metrics or not all(
+            k in {**METRICS, **REPORTED} and isinstance(v, (tuple, list)) and len(v) == 2 and v[1] in ("lower", "higher")
+            for k, v in metrics.items()):
+        _fail("metrics", "a non-empty dict {column: (what, 'lower' or 'higher')} of columns of METRICS or REPORTED",
+              _describe(metrics))
+    return metrics
+
+
 def summarize(
     rows: list[dict],   # rows of a `ResultStore`
 ) -> dict[str, list[dict]]:
@@ -1058,6 +1140,7 @@ def summarize(
             rs = [r for r in rows if r["system"] == s and r["method"] == m]
             ok = [r for r in rs if r["status"] == "ok"]
             t = dict(method=m, runs=f"{len(ok)}/{len(rs)}", **{k: _mean([r.get(k) for r in ok]) for k in {**METRICS, **REPORTED}},
+                     lyapunov_max=_mean([r.get("lyapunov_max") for r in ok]),
                      fit_time=_mean([r["fit_time"] for r in ok]), generate_time=_mean([r["generate_time"] for r in ok]))
             if len(ok) < len(rs):
                 t["error"] = next((r.get("error") for r in rs if r["status"] != "ok"), None)
@@ -1069,45 +1152,94 @@ def summarize(
     return out
 
 
+def _ranks(values: dict, better: str = "lower") -> dict:
+    "Ranks of `values` ({name: value}; 1 is best), ties sharing their mean rank; NaN ranks last."
+    sign = 1.0 if better == "lower" else -1.0
+    keys = list(values)
+    v = np.array([sign * values[k] if math.isfinite(values[k]) else np.inf for k in keys])
+    return dict(zip(keys, scipy.stats.rankdata(v).tolist()))
+
+
+def system_scores(
+    rows: list[dict],             # rows of a `ResultStore`
+    methods: list | None = None,  # the methods to compare (default: every method of `rows`)
+    metrics: dict | None = None,  # {column: (what, "lower" or "higher")} to rank by; default `METRICS`
+) -> dict[str, dict[str, float]]:
+    "Per system, each present method's mean rank over the metrics among `methods` there (seeds averaged; lower is better)."
+    rows, metrics = _check_rows(rows), _check_metrics(metrics)
+    if methods is not None and (not isinstance(methods, (list, tuple)) or not all(isinstance(m, str) for m in methods)):
+        _fail("methods", "a list of method names", _describe(methods))
+    out = {}
+    for s, table in summarize(rows).items():
+        present = {t["method"]: t for t in table if methods is None or t["method"] in methods}
+        per_metric = []
+        for metric, (_, better) in metrics.items():
+            vals = {m: t[metric] for m, t in present.items()}
+            if any(math.isfinite(v) for v in vals.values()):     # e.g. no reference exponent for this system: skipped
+                per_metric.append(_ranks(vals, better))
+        if per_metric and present:
+            out[s] = {m: float(np.mean([r[m] for r in per_metric])) for m in present}
+    return out
+
+
 def ranking(
     rows: list[dict],   # rows of a `ResultStore`
     metrics: dict | None = None,  # {column: (what, "lower" or "higher")} to rank by; default `METRICS`
 ) -> list[dict]:
-    "Methods ranked by their mean rank over systems and metrics (1 is best); a failed or undefined metric ranks last."
-    rows = _check_rows(rows)
-    metrics = METRICS if metrics is None else metrics
-    if not isinstance(metrics, dict) or not metrics or not all(
-            k in {**METRICS, **REPORTED} and isinstance(v, (tuple, list)) and len(v) == 2 and v[1] in ("lower", "higher")
-            for k, v in metrics.items()):
-        _fail("metrics", "a non-empty dict {column: (what, 'lower' or 'higher')} of columns of METRICS or REPORTED",
-              _describe(metrics))
-    per_system = summarize(rows)
+    """Methods by mean rank over systems (1 is best): first those that ran on every system, ranked among themselves;
+    then the others (`ranked` False), each over the systems it ran on, among the methods there."""
+    rows, metrics = _check_rows(rows), _check_metrics(metrics)
     methods = list(dict.fromkeys(r["method"] for r in rows))
-    ranks = {m: [] for m in methods}
-    wins = {m: 0 for m in methods}
-    for s, table in per_system.items():
-        present = {t["method"]: t for t in table}
-        for metric, (_, better) in metrics.items():
-            vals = {m: present[m][metric] if m in present else float("nan") for m in methods if m in present}
-            if all(not math.isfinite(v) for v in vals.values()):
-                continue                                   # e.g. no reference exponent for this system
-            sign = 1 if better == "lower" else -1
-            order = sorted(vals, key=lambda m: (not math.isfinite(vals[m]), sign * vals[m] if math.isfinite(vals[m]) else 0))
-            for i, m in enumerate(order):
-                ranks[m].append(i + 1)
-            wins[order[0]] += 1
+    systems = sorted({r["system"] for r in rows})
+    ran = {m: {r["system"] for r in rows if r["method"] == m} for m in methods}
+    complete = [m for m in methods if ran[m] == set(systems)]
+    ranks, wins = {m: {} for m in methods}, {m: 0 for m in methods}
+    partial = [m for m in methods if m not in complete]
+    for group, among in ((complete, complete), (partial, None)):
+        for s, scores in (system_scores(rows, among, metrics).items() if group else ()):
+            r = _ranks(scores)
+            for m in group:
+                if m in r:
+                    ranks[m][s] = r[m]
+                    wins[m] += r[m] == min(r.values())     # first, alone or tied
     table = []
     for m in methods:
         ok = [r for r in rows if r["method"] == m and r["status"] == "ok"]
         n = len([r for r in rows if r["method"] == m])
-        table.append(dict(method=m, mean_rank=_mean(ranks[m]), wins=wins[m], runs=f"{len(ok)}/{n}",
+        table.append(dict(method=m, mean_rank=_mean(ranks[m].values()), systems=f"{len(ran[m])}/{len(systems)}",
+                          ranked=m in complete, wins=wins[m], runs=f"{len(ok)}/{n}",
                           **{k: float(np.median([r[k] for r in ok if r.get(k) is not None and math.isfinite(r[k])]))
                              if any(r.get(k) is not None and math.isfinite(r[k]) for r in ok) else float("nan")
                              for k in {**metrics, **METRICS, **REPORTED}},
                           fit_time=_mean([r["fit_time"] for r in ok])))
-    return sorted(table, key=lambda t: (not math.isfinite(t["mean_rank"]), t["mean_rank"]))
+    return sorted(table, key=lambda t: (not t["ranked"], not math.isfinite(t["mean_rank"]), t["mean_rank"]))
 
+# %% ../nbs/10_bench.ipynb #c117acbd
+def friedman_test(
+    scores,               # (N, k): the score of each of k methods on each of N data sets (systems); lower is better
+    alpha: float = 0.05,  # significance level of the Nemenyi critical difference
+) -> dict:
+    """Friedman's test of k methods over N data sets and Nemenyi's critical difference (Demšar 2006): average ranks,
+    chi-square (with scipy's correction for ties) and its p-value, Iman and Davenport's F and its p-value, q_alpha and CD."""
+    s = np.asarray(as_array(scores, "scores", ndim=2, min_length=2, dtype=None), np.float64)
+    N, k = s.shape
+    if k < 2:
+        _fail("scores", "an (N, k) array with k >= 2 methods (columns)", f"shape {s.shape}")
+    alpha = check_real(alpha, "alpha", minimum=1e-6, maximum=0.5)
+    ranks = np.stack([scipy.stats.rankdata(row) for row in s])     # 1 is best; ties share their mean rank
+    R = ranks.mean(0)
+    chi2 = 12 * N / (k * (k + 1)) * (np.sum(R ** 2) - k * (k + 1) ** 2 / 4)
+    ties = sum(np.sum(c ** 3 - c) for c in (np.unique(row, return_counts=True)[1] for row in ranks))
+    correction = 1 - ties / (N * k * (k * k - 1))
+    chi2 = float(chi2 / correction) if correction > 0 else 0.0    # every data set a tie of all methods: no evidence
+    denominator = N * (k - 1) - chi2
+    F = (N - 1) * chi2 / denominator if denominator > 0 else math.inf
+    q = float(scipy.stats.studentized_range.ppf(1 - alpha, k, np.inf) / np.sqrt(2))
+    return dict(average_ranks=R, ranks=ranks, statistic=chi2, p_value=float(scipy.stats.chi2.sf(chi2, k - 1)),
+                f_statistic=float(F), f_p_value=float(scipy.stats.f.sf(F, k - 1, (k - 1) * (N - 1))) if math.isfinite(F) else 0.0,
+                q_alpha=q, cd=q * math.sqrt(k * (k + 1) / (6 * N)), n=N, k=k, alpha=alpha)
 
+# %% ../nbs/10_bench.ipynb #315d3e97
 def _protocol(row) -> dict:
     try:
         p = json.loads(row["protocol"]) if row.get("protocol") else {}
@@ -1138,54 +1270,417 @@ def _reference_note(rows, system: str) -> str:
     return f"Reference Lyapunov exponent {source}; VPT in Lyapunov times. {bins}"
 
 
-RANK_COLUMNS = ["method", "mean_rank", "wins", "runs", *METRICS, "fit_time"]
+RANK_COLUMNS = ["method", "mean_rank", "systems", "wins", "runs", *METRICS, "fit_time"]
 SYSTEM_COLUMNS = ["method", "runs", *METRICS, *REPORTED, "fit_time", "generate_time"]
+_SHORT = dict(state_space_divergence="D_stsp", power_spectrum_distance="D_H", valid_prediction_time="VPT",
+              prediction_error="n-step MSE", lyapunov_error="λ_max error", state_space_divergence_drop="D_stsp (drop)",
+              smape_prediction_time="VPT (sMAPE)", lyapunov_data_error="λ error (data)",
+              correlation_dimension_error="D_2 error")
 
 
-def _html_table(rows, columns) -> str:
-    head = "".join(f"<th>{_html.escape(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{_html.escape(_fmt(r.get(c)))}</td>" for c in columns) + "</tr>" for r in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def _header(column: str, system_rows=None) -> tuple[str, str]:
+    "A column's heading, with its unit and direction (↓ lower is better, ↑ higher), and its tooltip."
+    p = _protocol(system_rows[0]) if system_rows else {}
+    flow = p.get("kind") != "map" if p else True
+    time_unit = "time units" if flow else "steps"
+    if column in ("valid_prediction_time", "smape_prediction_time"):
+        has_ref = any(r.get("lyapunov_reference") for r in system_rows) if system_rows else True
+        unit = "Lyapunov times" if has_ref else time_unit
+        return f"{_SHORT[column]} ({unit}) ↑", {**METRICS, **REPORTED}[column][0]
+    if column in {**METRICS, **REPORTED}:
+        what, better = {**METRICS, **REPORTED}[column]
+        unit = " (std. units²)" if column == "prediction_error" else ""
+        return f"{_SHORT[column]}{unit} {'↓' if better == 'lower' else '↑'}", what
+    return dict(method=("method", "the method; its link shows the hyperparameters and the protocol"),
+                rank=("rank ↓", "rank on this system among the methods that ran on it (mean over the ranked metrics, then ranked; 1 is best)"),
+                mean_rank=("mean rank ↓", "rank on each system, averaged over the systems (1 is best)"),
+                systems=("systems", "systems the method ran on, of all systems in the store"),
+                wins=("wins", "systems on which the method ranks first (alone or tied)"),
+                runs=("runs ok/all", "runs that finished without an error, of all runs (seeds)"),
+                lyapunov_max=(f"λ_max (1/{'time unit' if flow else 'step'})",
+                              "the model's largest Lyapunov exponent, mean over seeds; the truth's is in the note above"),
+                fit_time=("fit time (s) ↓", "wall clock of the fit, compilation included, mean over seeds"),
+                generate_time=("generate time (s) ↓", "wall clock of generating every test forecast, mean over seeds"),
+                error=("error", "the reason of the first failed run"), notes=("notes", "what the numbers do not say"),
+                ).get(column, (column, column))
+
+
+def _best(table, column, reference=None) -> set[int]:
+    "Rows holding the best value of `column` (closest to `reference` for λ_max)."
+    vals = [t.get(column) if t.get("ranked") is not False else None for t in table]   # not the unranked rows
+    finite = [(i, v) for i, v in enumerate(vals) if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)]
+    if not finite or len(table) < 2:
+        return set()
+    if column == "lyapunov_max":
+        if reference is None:
+            return set()
+        key = lambda v: abs(v - reference)
+    elif column in ("fit_time", "generate_time", "rank", "mean_rank"):
+        key = lambda v: v
+    elif column in {**METRICS, **REPORTED}:
+        key = (lambda v: v) if {**METRICS, **REPORTED}[column][1] == "lower" else (lambda v: -v)
+    else:
+        return set()
+    best = min(key(v) for _, v in finite)
+    return {i for i, v in finite if key(v) == best}
+
+
+def _slug(*parts) -> str:
+    "An HTML id from `parts`: letters, digits, '-' and '_' (others as '_' and their code point)."
+    return "-".join("".join(c if c.isascii() and (c.isalnum() or c in "_") else f"_{ord(c):x}" for c in str(p)) for p in parts)
+
+
+def _html_table(rows, columns, system_rows=None, link=None, reference=None, cls="") -> str:
+    "`rows` as an HTML table in a horizontally scrolling box, the best value of each column in bold."
+    heads = [_header(c, system_rows) for c in columns]
+    head = "".join(f'<th title="{_html.escape(t)}">{_html.escape(h)}</th>' for h, t in heads)
+    best = {c: _best(rows, c, reference) for c in columns}
+    body = []
+    for i, r in enumerate(rows):
+        cells = []
+        for c in columns:
+            text = _html.escape(_fmt(r.get(c)))
+            if c == "method" and link:
+                text = f'<a href="#{link(r)}">{text}</a>'
+            cells.append(f"<td><b>{text}</b></td>" if i in best[c] else f"<td>{text}</td>")
+        body.append(f'<tr class="{"partial" if r.get("ranked") is False else ""}">' + "".join(cells) + "</tr>")
+    return (f'<div class="scroll"><table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody>'
+            "</table></div>")
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:1300px;margin:0 auto;padding:0 16px 48px;
+     line-height:1.45;color:#222}
+h1{font-size:1.6em}h2{margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:.15em}h3{font-size:1.05em;margin:1.2em 0 .3em}
+.scroll{overflow-x:auto;max-width:100%;margin:.5em 0}
+table{border-collapse:collapse;font-size:13px}
+td,th{border:1px solid #ccc;padding:3px 6px;text-align:right;white-space:nowrap}
+th{background:#f4f4f4;vertical-align:bottom}td:first-child,th:first-child{text-align:left}
+td.text{white-space:normal;min-width:16em;text-align:left}
+tr.partial td{color:#666;font-style:italic}table.left td,table.left th{text-align:left}
+.figure{width:100%;margin:.4em 0 1em}
+.multiples{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:0 12px}.panel{min-width:0}
+.rule,.caption,.note{font-size:14px}.caption{color:#555}
+pre{white-space:pre-wrap;word-break:break-word;background:#f6f6f6;padding:6px 8px;font-size:12px;margin:.3em 0}
+details{margin:.15em 0}summary{cursor:pointer}
+nav a{margin-right:.9em;white-space:nowrap;display:inline-block}
+@media (max-width:600px){body{padding:0 8px 32px}h1{font-size:1.3em}}
+"""
+
+_OPEN_TARGET = """<script>
+function dsrlabOpenTarget(){var id=decodeURIComponent(location.hash.slice(1)),e=id&&document.getElementById(id);
+  if(e&&e.tagName==='DETAILS'){e.open=true;e.scrollIntoView();}}
+window.addEventListener('hashchange',dsrlabOpenTarget);dsrlabOpenTarget();
+</script>"""
 
 
 def report_page(
     store: str | Path,      # a benchmark store
     path: str | Path,       # where to write the HTML report
-    max_points: int = 1000, # points per trajectory in the attractor figures
+    max_points: int = 1000, # points per trajectory in the figures
 ) -> Path:
-    "Writes the HTML report of a store (ranking, per-system tables, attractors of each method against the truth); the store is only read."
+    """Writes the HTML report of a store: the ranking and its rule, Friedman's test with a critical-difference diagram,
+    per system a table sorted by rank, small multiples, power spectra and Lyapunov exponents, each run's
+    configuration and the failed runs. The store is only read."""
     path = _output(path, "path", store=store if isinstance(store, (str, Path)) else None)
     max_points = check_int(max_points, "max_points", minimum=2)
     with ResultStore(store, readonly=True) as db:    # a report never writes to the store
         rows = db.rows(trajectories=True)
     if not rows:
         raise InputError(f"store {str(store)!r} holds no results yet; run `dsrlab bench --store {store}` first.")
-    from dsrlab.viz import attractor_figure   # figures are drawn by chapter 11; only the report needs them
-    legend = "".join(f"<li><b>{k}</b>: {_html.escape(d)} ({b} is better{'' if k in METRICS else '; not ranked'})</li>"
-                     for k, (d, b) in {**METRICS, **REPORTED}.items())
+    from dsrlab.viz import critical_difference_figure, lyapunov_figure, power_spectrum_figure, projection_figure
+    drawn = []
+
+    def plot(fig) -> str:
+        html = fig.to_html(full_html=False, include_plotlyjs=not drawn, default_width="100%",   # plotly.js once, inline
+                           default_height=f"{fig.layout.height}px",
+                           config=dict(responsive=True, displaylogo=False, displayModeBar=False))
+        drawn.append(1)
+        return html
+
+    def figure(fig, caption=""):
+        return f'<div class="figure">{plot(fig)}</div>' + (f'<p class="caption">{caption}</p>' if caption else "")
+
+    esc = _html.escape
+    per_system = summarize(rows)
+    failed = [r for r in rows if r["status"] != "ok"]
     unknown = _unknown(rows)
-    warning = (f"<p><b>Unknown systems</b> (not in this dsrlab's zoo, nor from --data): "
-               f"{_html.escape(', '.join(unknown))}.</p>" if unknown else "")
-    parts = [f"<h1>dsrlab benchmark</h1><p>{len(rows)} runs from {_html.escape(str(store))}.</p>{warning}<ul>{legend}</ul>",
-             "<h2>Ranking</h2>", _html_table(ranking(rows), RANK_COLUMNS)]
-    first = True
-    for s, table in summarize(rows).items():
-        parts.append(f'<h2 id="{_html.escape(s)}">{_html.escape(s)}</h2><p>{_html.escape(_reference_note(rows, s))}</p>'
-                     + _html_table(table, SYSTEM_COLUMNS + ["error", "notes"]))
-        seed0 = [r for r in rows if r["system"] == s and r["status"] == "ok" and r.get("generated") is not None
+    parts = [f"<h1>dsrlab benchmark</h1><p>{len(rows)} runs ({len(failed)} failed) of "
+             f"{len({r['method'] for r in rows})} methods on {len(per_system)} systems, from {esc(str(store))}.</p>",
+             f"<p><b>Unknown systems</b> (not in this dsrlab's zoo, nor from --data): {esc(', '.join(unknown))}.</p>"
+             if unknown else "",
+             '<nav><a href="#ranking">Ranking</a><a href="#comparison">Which differences are real</a>'
+             + "".join(f'<a href="#{_slug("system", s)}">{esc(s)}</a>' for s in per_system)
+             + '<a href="#failed">Failed runs</a><a href="#columns">Columns</a></nav>']
+
+    # the ranking, and its rule
+    rank = ranking(rows)
+    complete = [t["method"] for t in rank if t["ranked"]]
+    scores = system_scores(rows, complete) if complete else {}
+    partial = [t for t in rank if not t["ranked"]]
+    metric_names = ", ".join(_SHORT[m] for m in METRICS)
+    rule = (f"How the ranking is made: on each system, the methods are ranked by each metric ({metric_names}; seeds "
+            "averaged first; a failed run or an undefined value ranks last, ties share their mean rank), and then by "
+            "their mean rank over these metrics; the mean rank is this rank averaged over systems. "
+            f"The {len(complete)} methods in the upper rows ran on every system and are ranked among themselves, over "
+            f"the {len(scores)} systems where any of them has a result.")
+    if partial:
+        rule += (f" The {len(partial)} method{'s' if len(partial) > 1 else ''} in the lower, grey rows ran on fewer "
+                 "systems (the count is beside each): "
+                 "each is ranked over the systems it ran on, among the methods there, so its mean rank is not "
+                 "comparable with those above.")
+    parts += ['<h2 id="ranking">Ranking</h2>', f'<p class="rule" id="ranking-rule">{esc(rule)}</p>',
+              _html_table(rank, RANK_COLUMNS)]
+
+    # Friedman's test and the critical-difference diagram
+    parts.append('<h2 id="comparison">Which differences are real</h2>')
+    names = [m for m in complete]
+    if len(names) >= 2 and len(scores) >= 2:
+        ft = friedman_test(np.array([[scores[s][m] for m in names] for s in sorted(scores)]))
+        verdict = "rejects" if ft["p_value"] < 0.05 else "does not reject"
+        parts.append(
+            f'<p class="note">Friedman\'s test over N = {ft["n"]} systems and k = {ft["k"]} methods (Demšar 2006): '
+            f'χ²_F = {ft["statistic"]:.3g} with {ft["k"] - 1} degrees of freedom, p = {ft["p_value"]:.3g} '
+            f'(Iman and Davenport\'s F_F = {ft["f_statistic"]:.3g}, p = {ft["f_p_value"]:.3g}); at the 5% level it '
+            f'{verdict} that all methods rank alike. Nemenyi\'s critical difference at α = 0.05 is '
+            f'CD = q_0.05 √(k(k+1)/(6N)) = {ft["q_alpha"]:.3f} × √({ft["k"]}·{ft["k"] + 1}/(6·{ft["n"]})) = {ft["cd"]:.2f}.'
+            + (" With fewer than about 10 systems the test has little power: read the diagram as a first look."
+               if ft["n"] < 10 else "") + "</p>")
+        parts.append(figure(critical_difference_figure(dict(zip(names, ft["average_ranks"])), ft["cd"]),
+                            "How to read it: each method hangs from its average rank (1 is best, on the left). "
+                            "Methods joined by a thick bar differ by less than CD: the data cannot tell them apart. "
+                            "Two methods not joined by any bar differ significantly (Nemenyi, α = 0.05)."))
+    else:
+        parts.append(f'<p class="note">No test: Friedman\'s test needs at least two methods that ran on every system and '
+                     f'at least two systems with results (here {len(names)} methods and {len(scores)} systems).</p>')
+
+    # per system: table sorted by rank, small multiples, spectra, exponents, configurations
+    all_scores = system_scores(rows)
+    for s, table in per_system.items():
+        srows = [r for r in rows if r["system"] == s]
+        ranks = _ranks(all_scores[s]) if s in all_scores else {}
+        table = sorted(({**t, "rank": ranks.get(t["method"], float("nan"))} for t in table),
+                       key=lambda t: (not math.isfinite(t["rank"]), t["rank"]))
+        reference = next((r["lyapunov_reference"] for r in srows if r.get("lyapunov_reference") is not None), None)
+        proto = next((_protocol(r) for r in srows if r.get("protocol")), {})
+        is_map = proto.get("kind") == "map"
+        unit = "step" if is_map else "time unit"
+        columns = ["method", "rank", "runs", *METRICS, "lyapunov_max", *REPORTED, "fit_time", "generate_time"]
+        columns += [c for c in ("error", "notes") if any(t.get(c) for t in table)]
+        ref_text = (f" The truth's largest Lyapunov exponent: {reference:.4g} per {unit}." if reference is not None else "")
+        parts.append(f'<h2 id="{_slug("system", s)}">{esc(s)}</h2><p class="note">{esc(_reference_note(rows, s) + ref_text)}</p>'
+                     + _html_table(table, columns, srows, link=lambda t: _slug("cfg", s, t["method"]), reference=reference))
+        seed0 = [r for r in srows if r["status"] == "ok" and r.get("generated") is not None
                  and r.get("truth") is not None and r["generated"].shape[-1] == r["truth"].shape[-1]]
         if seed0:
             seed = min(r["seed"] for r in seed0)
-            trajs = {"truth": seed0[0]["truth"][:max_points]}
-            trajs.update({r["method"]: r["generated"][:max_points] for r in seed0 if r["seed"] == seed})
-            fig = attractor_figure(trajs, title=f"{s}: generated from a test context (seed {seed})",
-                                   markers=_protocol(seed0[0]).get("kind") == "map")   # a map's orbit is points, not a path
-            parts.append(fig.to_html(full_html=False, include_plotlyjs=first)); first = False
-    path.write_text("<!doctype html><html><head><meta charset='utf-8'><title>dsrlab benchmark</title><style>"
-                    "body{font-family:sans-serif;max-width:1200px;margin:auto} table{border-collapse:collapse;font-size:13px;display:block;overflow-x:auto;max-width:100%}"
-                    "td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}</style></head><body>"
-                    + "\n".join(parts) + "</body></html>", encoding="utf-8")
+            first = [r for r in seed0 if r["seed"] == seed]
+            order = {t["method"]: i for i, t in enumerate(table)}
+            first.sort(key=lambda r: order.get(r["method"], len(order)))
+            trajs = {"truth": first[0]["truth"][:max_points], **{r["method"]: r["generated"][:max_points] for r in first}}
+            panels = "".join(f'<div class="panel">{plot(projection_figure({"truth": trajs["truth"], m: g}, markers=is_map))}</div>'
+                             for m, g in trajs.items() if m != "truth")    # a grid of panels: as many per row as fit
+            parts.append(f'<h3>Attractors</h3><div class="multiples">{panels}</div><p class="caption">Each model\'s '
+                         f"forecast (colour) over the truth (grey) from the first test context of seed {seed}, "
+                         f"{len(trajs['truth'])} points, in the projection that shows the truth's shape; panels in the "
+                         "order of the table; a cross is a constant forecast.</p>")
+            stride = max(1, int(proto.get("test_length") or 0) // 2000)      # the store keeps about 2000 points
+            varying = {k: v for k, v in trajs.items() if np.ptp(v[:, 0]) > 1e-6 * max(1.0, np.abs(v[:, 0]).max())}
+            if "truth" in varying and len(varying) > 1:
+                sigma = float(proto.get("sigma") or 20.0) * min(1.0, len(trajs["truth"]) / max(1, int(proto.get("test_length") or 1)))
+                constant = [k for k in trajs if k not in varying]
+                spectra = power_spectrum_figure(varying, dt=(proto.get("dt") or 1.0) * stride, sigma=sigma, dim=0,
+                                                log_frequency=not is_map)
+                spectra.update_xaxes(title_text=f"frequency (cycles per {unit})")
+                parts.append("<h3>Power spectra</h3>" + figure(spectra,
+                    "Smoothed, normalised power spectrum of coordinate x0 (the quantity D_H compares)"
+                    + ("" if is_map else ", both axes logarithmic") + "; "
+                    "click a name in the legend to hide it, double-click to show it alone."
+                    + (f" Constant forecasts have no spectrum: {esc(', '.join(constant))}." if constant else "")))
+        exps = {t["method"]: [r["lyapunov_max"] if r.get("lyapunov_max") is not None else float("nan")
+                              for r in srows if r["method"] == t["method"] and r["status"] == "ok"] or [float("nan")]
+                for t in table}
+        parts.append("<h3>Largest Lyapunov exponents</h3>" + figure(
+            lyapunov_figure(exps, reference, unit=f"1/{unit}"),
+            "One point per seed (from the model's own step map where it has one, else from its generated trajectory); "
+            "the diamond and the dashed line are the truth's exponent, the dotted line zero. '(none)': no finite exponent.",
+))
+        configs = []
+        for t in table:
+            mrows = [r for r in srows if r["method"] == t["method"]]
+            body = "".join(f"<p>configuration {esc(str(c))} (seeds {', '.join(str(r['seed']) for r in mrows if r.get('config') == c)})"
+                           f"</p><pre>{esc(_pretty(next(r for r in mrows if r.get('config') == c).get('hyperparameters')))}</pre>"
+                           f"<pre>{esc(_pretty(next(r for r in mrows if r.get('config') == c).get('protocol')))}</pre>"
+                           for c in dict.fromkeys(r.get("config") for r in mrows))
+            configs.append(f'<details id="{_slug("cfg", s, t["method"])}"><summary>{esc(t["method"])}: hyperparameters '
+                           f'and protocol</summary>{body}</details>')
+        parts.append("<h3>Configurations</h3>" + "".join(configs))
+
+    # failed runs, and what each column means
+    parts.append('<h2 id="failed">Failed runs</h2>')
+    if failed:
+        parts.append('<div class="scroll"><table id="failed-runs" class="left"><thead><tr><th>system</th><th>method</th><th>seed</th>'
+                     "<th>reason</th></tr></thead><tbody>" + "".join(
+                         f'<tr><td>{esc(r["system"])}</td><td><a href="#{_slug("cfg", r["system"], r["method"])}">'
+                         f'{esc(r["method"])}</a></td><td>{r["seed"]}</td><td class="text">{esc(str(r.get("error")))}</td></tr>'
+                         for r in failed) + "</tbody></table></div>")
+    else:
+        parts.append("<p>No run failed.</p>")
+    legend = "".join(f"<li><b>{esc(_header(k)[0])}</b>: {esc(d)}{'' if k in METRICS else ' (shown, not ranked)'}</li>"
+                     for k, (d, b) in {**METRICS, **REPORTED}.items())
+    parts.append(f'<h2 id="columns">Columns</h2><p>↓: lower is better, ↑: higher is better; the best value of each '
+                 f'column on a system is in bold (for λ_max: the closest to the truth\'s).</p><ul>{legend}</ul>')
+    path.write_text("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+                    "<meta name='viewport' content='width=device-width, initial-scale=1'><link rel='icon' href='data:,'>"
+                    f"<title>dsrlab benchmark</title><style>{_CSS}</style></head><body>"
+                    + "\n".join(p for p in parts if p) + _OPEN_TARGET + "</body></html>", encoding="utf-8")
     return path
+
+
+def _pretty(text) -> str:
+    "A stored JSON string, indented (as it is if it is not JSON)."
+    try:
+        return json.dumps(json.loads(text), indent=1, sort_keys=True)
+    except (TypeError, ValueError):
+        return str(text)
+
+# %% ../nbs/10_bench.ipynb #0ae67575
+CONNECT_TIMEOUT = 10     # seconds a Dask scheduler's address has to answer before it is refused
+LOCAL_ALLOWED_FAILURES = 2   # a job whose worker dies is retried on another; after this many deaths it is a failed row
+
+
+def _dsrlab_version() -> str:
+    import dsrlab
+    return dsrlab.__version__
+
+
+_WORKER_DATA: dict = {}      # in a worker process: the data of recent (system, seed), reused by the next jobs
+
+
+def _job_on_worker(job: _Job) -> tuple[dict, list]:
+    "`job`'s row, computed in a Dask worker process, and the warnings it raised (the driver shows them)."
+    cache = _WORKER_DATA
+    while len(cache) > 4:                 # the data of the last few (system, seed) serve the next jobs
+        cache.pop(next(iter(cache)))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        row = _run_job(job, cache)
+    return row, [(w.category, str(w.message)) for w in caught]
+
+
+class _DaskEngine:
+    "The Dask side of `run_benchmark`: a client of a running scheduler, or of a `LocalCluster` started here."
+
+    def __init__(
+        self,
+        scheduler: str,              # "local", or the address of a running scheduler
+        workers: int | None = None,  # worker processes of a local cluster
+    ):
+        import dask
+        from distributed import Client, LocalCluster
+        self.cluster = None
+        if scheduler == "local":     # one process per worker, one thread each: a JAX of its own per job at a time
+            # Dask sets OMP/MKL/OPENBLAS_NUM_THREADS=1 in its workers; the sums of a threaded BLAS come in another order,
+            # which a chaotic forecast amplifies (the ESN's D_stsp moves by 10%): here they keep this process's setting
+            environ = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
+                       if not k.endswith("_NUM_THREADS")}
+            with dask.config.set({"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES,
+                                  "distributed.scheduler.worker-saturation": 1.0,
+                                  "distributed.nanny.pre-spawn-environ": environ}):
+                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                            dashboard_address=None)
+            self.client = Client(self.cluster)
+            return
+        self.client = self._connect(scheduler)
+        try:
+            self._check_workers(scheduler)
+        except BaseException:
+            self.close()
+            raise
+
+    @staticmethod
+    def _connect(address: str):
+        "A client of the scheduler at `address`, or an `InputError` naming it within `CONNECT_TIMEOUT` seconds."
+        from distributed import Client
+        from distributed.comm import get_address_host_port, parse_address
+        from distributed.comm.addressing import normalize_address
+        hint = ("start one with `dask scheduler` and give the address it prints (tcp://HOST:8786) with --scheduler, "
+                "or give --scheduler local for a cluster on this machine.")
+        try:
+            full = normalize_address(address)
+            if parse_address(full)[0] in ("tcp", "tls", "ws", "wss"):   # a quick look first: refused or unknown at once
+                socket.create_connection(get_address_host_port(full), timeout=CONNECT_TIMEOUT).close()
+        except (ValueError, OSError) as e:
+            raise InputError(f"scheduler {address!r} cannot be reached ({type(e).__name__}: {e}); {hint}") from None
+        try:
+            return Client(full, timeout=CONNECT_TIMEOUT)
+        except Exception as e:
+            raise InputError(f"scheduler {address!r} did not answer as a Dask scheduler within {CONNECT_TIMEOUT} s "
+                             f"({type(e).__name__}: {str(e)[:200]}); {hint}") from None
+
+    def _check_workers(self, address: str) -> None:
+        "Every worker of the cluster runs this dsrlab (a row of another version would enter the store unnoticed)."
+        try:
+            versions = self.client.run(_dsrlab_version)
+        except Exception as e:
+            raise InputError(f"the workers of scheduler {address!r} cannot run dsrlab ({type(e).__name__}: {e}); install "
+                             f"dsrlab {_dsrlab_version()} where each `dask worker` runs.") from None
+        other = {w: v for w, v in versions.items() if v != _dsrlab_version()}
+        if other:
+            raise InputError(f"the workers of scheduler {address!r} must run dsrlab {_dsrlab_version()}, as this driver "
+                             f"does; {', '.join(f'{w} runs {v}' for w, v in sorted(other.items()))}.")
+        if not versions:
+            warn(f"scheduler {address!r} has no workers yet: the jobs wait until one connects (`dask worker {address}`).")
+
+    def run(
+        self,
+        todo,       # the jobs, claimed one at a time as they are taken
+        finished,   # called with each row as it arrives, in this process (which alone writes the store)
+    ) -> None:
+        "Sends the jobs to the cluster, twice as many at a time as it has threads, and hands each row back as it arrives."
+        from distributed import as_completed
+        from distributed.scheduler import KilledWorker
+        running, arrived = {}, as_completed()
+
+        def submit():
+            slots = 2 * max(1, sum(self.client.nthreads().values()))   # a cluster that grows gets more at once
+            while len(running) < slots:
+                j = next(todo, None)
+                if j is None:
+                    return
+                f = self.client.submit(_job_on_worker, j, pure=False,
+                                       key=f"dsrlab-{j.system}-{j.method.name}-{j.seed}-{uuid.uuid4().hex[:8]}")
+                running[f] = j; arrived.add(f)
+        submit()
+        for f in arrived:
+            j = running.pop(f)
+            if f.status == "finished":
+                row, caught = f.result()
+                for category, text in caught:
+                    warnings.warn(f"{j.system}/{j.method.name}/seed {j.seed}: {text}", category, stacklevel=2)
+            elif f.status == "error" and isinstance(f.exception(), KilledWorker):
+                e = f.exception()
+                row = j.row(status="failed", error=f"KilledWorker: the worker process died on each of the "
+                            f"{e.allowed_failures + 1} tries of this job (the last on {e.last_worker.address}); its log "
+                            "says why")
+            else:   # a method's own errors are rows already: this is the cluster's (a class a worker cannot import, ...)
+                why = _error_line(f.exception()) if f.status == "error" else f"the job was {f.status}"
+                raise RuntimeError(f"job {j.system}/{j.method.name}/seed {j.seed} could not run on the Dask cluster ({why}); "
+                                   "the rows finished so far are in the store: fix the cluster and rerun to go on.")
+            finished(row); submit()
+
+    def close(self) -> None:
+        "Closes the client (the cluster drops its unfinished jobs) and a local cluster."
+        import logging
+        self.client.close()
+        if self.cluster is not None:   # a worker slow to exit (JAX freeing its compiled code) is killed: nothing is lost
+            nanny = logging.getLogger("distributed.nanny")
+            level = nanny.level
+            nanny.setLevel(logging.ERROR)
+            try:
+                self.cluster.close()
+            finally:
+                nanny.setLevel(level)
 
 # %% ../nbs/10_bench.ipynb #4c74eed2
 def systems_page(
@@ -1247,7 +1742,9 @@ def bench(
     discrete: bool = False,  # the data come from a map, iterated in steps (no dt)
     lyapunov_time: float = None,  # the data's Lyapunov time in units of dt, if known (else estimated)
     name: str = None,        # what the store and report call the data (default: the file's name)
-    devices: int = 1,        # run this many jobs at once, one per JAX device
+    devices: int = 1,        # run this many jobs at once in this process, one per JAX device
+    scheduler: str = None,   # a Dask scheduler's address (tcp://HOST:8786), or `local` for a Dask cluster on this machine
+    workers: int = None,     # worker processes of --scheduler local (default: one per CPU core)
     csv: str = "",           # also export every row to this CSV file
 ):
     "Run the benchmark: every method on every system (or on your data), each result stored as it finishes."
@@ -1262,7 +1759,7 @@ def bench(
         raise InputError(f"give the sampling step of {data} with --dt DT (or --discrete if the data come from a map).")
     t0 = time.perf_counter()
     new = run_benchmark(systems, methods, seeds, store, data=data, dt=dt, name=name, lyapunov_time=lyapunov_time,
-                        quick=quick, devices=devices)
+                        quick=quick, devices=devices, scheduler=scheduler, workers=workers)
     with ResultStore(store, readonly=True) as db:
         rows, claimed = db.rows(), db.claims()
         if csv:
@@ -1284,7 +1781,7 @@ def report(
     html: str = "dsrlab_report.html",    # path of the HTML report
     csv: str = "",                       # also export every row to this CSV file
 ):
-    "Write an HTML report (ranking, per-system tables, attractors) of a benchmark store."
+    "Write an HTML report of a benchmark store: ranking and its rule, critical differences, per-system tables and figures, failed runs."
     _output(html, "html", store=store)   # before any work: an output must not land on the store, nor in a missing folder
     if csv:
         _output(csv, "csv", store=store, html=html)

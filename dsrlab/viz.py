@@ -20,9 +20,10 @@ from .metrics import _normalised_spectrum
 
 # %% auto #0
 __all__ = ['TRUTH_COLOR', 'COLORS', 'new_figure', 'attractor_figure', 'time_series_figure', 'power_spectrum_figure',
-           'eigenvalue_figure', 'pseudospectrum_figure', 'spectral_measure_figure', 'coefficient_figure',
-           'symbolic_graph_figure', 'training_curve_figure', 'Explorer', 'system_explorer', 'resdmd_explorer',
-           'jax_vmap_step', 'hippo_explorer']
+           'projection_axes', 'projection_figure', 'lyapunov_figure', 'critical_difference_cliques',
+           'critical_difference_figure', 'eigenvalue_figure', 'pseudospectrum_figure', 'spectral_measure_figure',
+           'coefficient_figure', 'symbolic_graph_figure', 'training_curve_figure', 'Explorer', 'system_explorer',
+           'resdmd_explorer', 'jax_vmap_step', 'hippo_explorer']
 
 # %% ../nbs/11_viz.ipynb #7eff56cf
 TRUTH_COLOR = "#222222"
@@ -68,7 +69,8 @@ def _trajectories(x, name: str, dtype=np.float32) -> dict[str, np.ndarray]:
         out[k] = v.astype(dtype)
     dims = {v.shape[1] for v in out.values()}
     if len(dims) > 1:
-        raise InputError(f"the trajectories in {name} must have one state dimension; got dimensions {sorted(dims)}.")
+        raise InputError(f"the trajectories in {name} must have one state dimension; got dimensions {sorted(dims)} ("
+                         + ", ".join(f"{label(k)}: {v.shape[1]}" for k, v in out.items()) + ").")
     return out
 
 
@@ -130,17 +132,41 @@ def time_series_figure(
     return fig
 
 
+def _log_ticks(lo: float, hi: float) -> tuple[list[float], list[str]]:
+    "Ticks of a log axis over [lo, hi] (1, 2 and 5 times powers of ten, or fewer decades), labelled in full."
+    sup = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+    decades = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+    vals = [m * 10.0 ** e for e in decades for m in (1, 2, 5) if lo <= m * 10.0 ** e <= hi]
+    if len(vals) > 7:
+        vals = [10.0 ** e for e in decades if lo <= 10.0 ** e <= hi]
+        vals = vals[:: -(-len(vals) // 6)]
+    if len(vals) < 2:
+        vals = [lo, hi]
+
+    def label(v):
+        e = int(np.floor(np.log10(v) + 1e-9))
+        if -2 <= e <= 2:
+            return f"{v:.3g}"
+        m = v / 10.0 ** e
+        return (f"{m:.2g}·" if abs(m - 1) > 1e-6 else "") + "10" + str(e).translate(sup)
+    return vals, [label(v) for v in vals]
+
+
 def power_spectrum_figure(
     x,                     # a trajectory (T, D) / (T,) or a dict {label: trajectory}
     dt: float = 1.0,       # time step, for the frequency axis
     sigma: float = 20.0,   # Gaussian smoothing of the spectrum, in frequency bins, as in D_H
     dim: int = 0,          # coordinate whose spectrum is drawn
     title: str = "",       # figure title
+    log_frequency: bool = False,  # a logarithmic frequency axis too (for flows, whose spectra fall over decades)
 ) -> go.Figure:
     "Smoothed normalised power spectra (log scale) of one coordinate of each trajectory."
     named, dt = _trajectories(x, "x", np.float64), check_positive(dt, "dt")
     sigma, dim = check_real(sigma, "sigma", minimum=0, maximum=1e5), check_int(dim, "dim", minimum=0)
-    fig = new_figure(title, xaxis_title="frequency", yaxis_title="normalised power", yaxis_type="log")
+    if not isinstance(log_frequency, bool):
+        raise InputError(f"log_frequency must be True or False; got {log_frequency!r}.")
+    fig = new_figure(title, xaxis_title="frequency", yaxis_title="normalised power", yaxis_type="log",
+                     xaxis_type="log" if log_frequency else "linear")
     for label, traj in named.items():
         if dim >= traj.shape[1]:
             raise InputError(f"dim must be in 0..{traj.shape[1] - 1} (x has {traj.shape[1]} coordinates); got {dim}.")
@@ -150,6 +176,210 @@ def power_spectrum_figure(
         ps = np.asarray(_normalised_spectrum((s / s.std()).astype(np.float32)[None, :, None], sigma))[:, 0]
         f = np.fft.rfftfreq(len(traj), dt)
         fig.add_trace(go.Scatter(x=f[1:], y=ps[1:], name=label, mode="lines"))
+    ys = np.concatenate([np.asarray(t.y, np.float64) for t in fig.data])
+    ys = ys[np.isfinite(ys) & (ys > 0)]
+    if ys.size and ys.max() > ys.min():      # labelled ticks, not Plotly's bare digits between the powers of ten
+        fig.update_yaxes(tickvals=_log_ticks(ys.min(), ys.max())[0], ticktext=_log_ticks(ys.min(), ys.max())[1])
+    fs = np.concatenate([np.asarray(t.x, np.float64) for t in fig.data])
+    if log_frequency and fs.size and fs.max() > fs.min() > 0:
+        fig.update_xaxes(tickvals=_log_ticks(fs.min(), fs.max())[0], ticktext=_log_ticks(fs.min(), fs.max())[1])
+    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.3, yanchor="top"), margin=dict(b=20))
+    return fig
+
+# %% ../nbs/11_viz.ipynb #4ae898f2
+def projection_axes(
+    truth,             # the true trajectory (T, D) / (T,)
+    lag: int = None,   # delay of a scalar series' embedding (default: where the autocorrelation falls below 1/e)
+) -> tuple[tuple[int, int], int]:
+    "The coordinate pair to draw a trajectory in, and the delay (in steps) used for a scalar series."
+    if isinstance(truth, dict):
+        raise InputError("truth must be one trajectory (T, D) / (T,), not a dict.")
+    t = np.asarray(_trajectories(truth, "truth", np.float64)["trajectory"])
+    if lag is not None:
+        lag = check_int(lag, "lag", minimum=1)
+    if t.shape[1] >= 2:
+        cov = np.cov(t, rowvar=False)
+        pairs = [(i, j) for i in range(t.shape[1]) for j in range(i + 1, t.shape[1])]
+        det = [cov[i, i] * cov[j, j] - cov[i, j] ** 2 for i, j in pairs]
+        return pairs[int(np.argmax(det))], lag or 1
+    if lag is None:
+        s = t[:, 0] - t[:, 0].mean()
+        lag = 1
+        if s.std() > 0:
+            for k in range(1, max(2, len(s) // 10)):
+                if np.corrcoef(s[:-k], s[k:])[0, 1] < np.exp(-1):
+                    lag = k
+                    break
+    if len(t) <= lag + 1:
+        raise InputError(f"truth, a scalar series drawn in delay coordinates with lag {lag}, must have more than "
+                         f"{lag + 1} points; got {len(t)}.")
+    return (0, 0), lag
+
+
+def _project(x: np.ndarray, pair: tuple[int, int], lag: int) -> np.ndarray:
+    if x.shape[1] >= 2:
+        return x[:, list(pair)]
+    return np.stack([x[:-lag, 0], x[lag:, 0]], axis=1)
+
+
+def projection_figure(
+    x: dict,                # {label: trajectory (T, D) / (T,)}, the truth among them
+    truth: str = "truth",   # the key of the true trajectory, drawn in grey behind every model
+    markers: bool = False,  # points instead of lines (for maps)
+    lag: int = None,        # delay of a scalar series' embedding (default: see `projection_axes`)
+    ncols: int = 4,         # panels per row
+    title: str = "",        # figure title
+) -> go.Figure:
+    "Small multiples: each model in its own panel over the truth, in the 2-D projection that shows the attractor."
+    if not isinstance(x, dict):
+        raise InputError(f"x must be a dict {{label: trajectory}} holding the truth; got {type(x).__name__}.")
+    named = _trajectories(x, "x")
+    if not isinstance(truth, str) or truth not in named:
+        raise InputError(f"truth must be the key of the true trajectory in x (one of {list(named)}); got {truth!r}.")
+    ncols = check_int(ncols, "ncols", minimum=1)
+    if not isinstance(markers, bool):
+        raise InputError(f"markers must be True or False; got {markers!r}.")
+    pair, lag = projection_axes(named[truth], lag)
+    models = [k for k in named if k != truth] or [truth]
+    for k in models:
+        if named[k].shape[1] == 1 and len(named[k]) <= lag:
+            raise InputError(f"x[{k!r}] must have more than {lag} points to be drawn in delay coordinates; got {len(named[k])}.")
+    ncols = min(ncols, len(models))
+    nrows = -(-len(models) // ncols)
+    fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=models, horizontal_spacing=0.04,
+                        vertical_spacing=min(0.12, 0.3 / nrows))
+    ref = _project(named[truth], pair, lag)
+    scalar = named[truth].shape[1] == 1
+    xlabel, ylabel = ("x(t)", f"x(t+{lag})") if scalar else (f"x{pair[0]}", f"x{pair[1]}")
+    style = lambda color, width: (dict(mode="markers", marker=dict(size=2.5, color=color)) if markers
+                                  else dict(mode="lines", line=dict(width=width, color=color)))
+    titles = []
+    for i, label in enumerate(models):
+        row, col = i // ncols + 1, i % ncols + 1
+        fig.add_trace(go.Scatter(x=ref[:, 0], y=ref[:, 1], name=truth, hoverinfo="skip", **style("#b0b0b0", 1)),
+                      row=row, col=col)
+        c = _project(named[label], pair, lag)
+        color = COLORS[1 + i % (len(COLORS) - 1)]
+        if label != truth and np.ptp(c, axis=0).max() <= 1e-6 * max(1.0, np.abs(c).max()):   # a constant forecast: one point
+            fig.add_trace(go.Scatter(x=c[:1, 0], y=c[:1, 1], name=label, mode="markers",
+                                     marker=dict(size=11, symbol="x", color=color)), row=row, col=col)
+            label = f"{label} (constant)"
+        elif label != truth:
+            fig.add_trace(go.Scatter(x=c[:, 0], y=c[:, 1], name=label, **style(color, 1.2)), row=row, col=col)
+        titles.append(label)
+        fig.update_xaxes(title_text=xlabel if row == nrows else None, row=row, col=col, title_standoff=2)
+        fig.update_yaxes(title_text=ylabel if col == 1 else None, row=row, col=col, title_standoff=2)
+    for a, text in zip(fig.layout.annotations, titles):
+        a.text = text
+    fig.update_annotations(font_size=12)
+    fig.update_layout(template="dsrlab", title=title, height=(70 if title else 40) + 230 * nrows, showlegend=False,
+                      margin=dict(l=45, r=10, t=60 if title else 30, b=40))
+    return fig
+
+# %% ../nbs/11_viz.ipynb #7210a7bf
+def lyapunov_figure(
+    exponents: dict,          # {label: exponent or list of exponents (one per seed)}; NaN: not available
+    reference: float = None,  # the truth's largest exponent (a dashed line), if known
+    unit: str = "1/time",     # the exponents' unit, for the axis title
+    title: str = "",          # figure title
+) -> go.Figure:
+    "The largest Lyapunov exponent of each model (a point per seed) against the truth's."
+    if not isinstance(exponents, dict) or not exponents:
+        raise InputError(f"exponents must be a non-empty dict {{label: exponent(s)}}; got {exponents!r:.80}.")
+    values = {}
+    for k, v in exponents.items():
+        try:
+            a = np.atleast_1d(np.asarray(v))
+        except (TypeError, ValueError):
+            a = np.array([object()])
+        if a.ndim != 1 or a.dtype.kind not in "iuf" or a.size == 0:
+            raise InputError(f"exponents[{k!r}] must be a number or a non-empty list of numbers (NaN: not available); "
+                             f"got {v!r:.60}.")
+        values[str(k)] = a.astype(np.float64)
+    if reference is not None:
+        reference = check_real(reference, "reference")
+    if not isinstance(unit, str):
+        raise InputError(f"unit must be a string; got {unit!r}.")
+    labels = (["truth"] if reference is not None else []) + list(values)
+    fig = new_figure(title, height=110 + 28 * len(labels), xaxis_title=f"largest Lyapunov exponent ({unit})",
+                     showlegend=False, margin=dict(l=10, r=20, t=50 if title else 20, b=45))
+    if reference is not None:
+        values = {"truth": np.array([reference]), **values}
+    for i, k in enumerate(labels):
+        v = values[k][np.isfinite(values[k])]
+        truth_row = reference is not None and i == 0
+        fig.add_trace(go.Scatter(x=v, y=[k] * len(v), mode="markers", name=k, marker=dict(
+            size=11 if truth_row else 9, symbol="diamond" if truth_row else "circle", line=dict(width=1, color="white"),
+            color=TRUTH_COLOR if truth_row else COLORS[1 + (i - (reference is not None)) % (len(COLORS) - 1)])))
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels[::-1], automargin=True,
+                     ticktext=[k if np.isfinite(values[k]).any() else f"{k} (none)" for k in labels[::-1]],
+                     tickvals=labels[::-1], range=[-0.6, len(labels) - 0.4])
+    fig.add_vline(x=0, line=dict(color="#999999", width=1, dash="dot"))
+    if reference is not None:
+        fig.add_vline(x=reference, line=dict(color=TRUTH_COLOR, width=1.5, dash="dash"))
+    return fig
+
+# %% ../nbs/11_viz.ipynb #7f45d357
+def critical_difference_cliques(
+    average_ranks: dict,   # {method: average rank}
+    cd: float,             # the critical difference
+) -> list[list[str]]:
+    "The maximal groups (of two or more) of methods whose average ranks lie within `cd` of each other, best first."
+    if not isinstance(average_ranks, dict) or len(average_ranks) < 2:
+        raise InputError(f"average_ranks must be a dict of at least two {{method: average rank}}; got {average_ranks!r:.80}.")
+    ranks = {str(k): check_real(v, f"average_ranks[{k!r}]", minimum=1) for k, v in average_ranks.items()}
+    cd = check_positive(cd, "cd")
+    order = sorted(ranks, key=ranks.get)
+    groups = []
+    for i in range(len(order)):
+        j = i
+        while j + 1 < len(order) and ranks[order[j + 1]] - ranks[order[i]] <= cd:
+            j += 1
+        if j > i and not (groups and groups[-1][-1] == order[j]):   # not inside the previous, longer group
+            groups.append(order[i:j + 1])
+    return groups
+
+
+def critical_difference_figure(
+    average_ranks: dict,   # {method: average rank over the data sets, 1 = best}
+    cd: float,             # the critical difference (e.g. Nemenyi's at alpha = 0.05)
+    title: str = "",       # figure title
+) -> go.Figure:
+    "Demšar's critical-difference diagram: methods on an axis of average rank, groups within `cd` joined by a bar."
+    groups = critical_difference_cliques(average_ranks, cd)
+    ranks = {str(k): float(v) for k, v in average_ranks.items()}
+    order = sorted(ranks, key=ranks.get)
+    k = len(order)
+    hi = max(k, max(ranks.values()))
+    half = (k + 1) // 2
+    line = dict(color=TRUTH_COLOR, width=1)
+    fig = new_figure(title, showlegend=False, xaxis=dict(visible=False, range=[0.6, hi + 0.4]),
+                     yaxis=dict(visible=False), dragmode=False)
+    shapes, notes = [dict(type="line", x0=1, x1=hi, y0=0, y1=0, line=line)], []
+    for t in range(1, int(hi) + 1):
+        shapes.append(dict(type="line", x0=t, x1=t, y0=0, y1=0.12, line=line))
+        notes.append(dict(x=t, y=0.14, text=str(t), showarrow=False, yanchor="bottom", font_size=12))
+    shapes.append(dict(type="line", x0=1, x1=1 + cd, y0=0.75, y1=0.75, line=dict(color=TRUTH_COLOR, width=2)))
+    notes.append(dict(x=1 + cd / 2, y=0.8, text=f"CD = {cd:.2f}", showarrow=False, yanchor="bottom", font_size=12))
+    g0 = 0.25
+    for j, grp in enumerate(groups):
+        y = -(g0 + 0.18 * j)
+        shapes.append(dict(type="line", x0=ranks[grp[0]] - 0.03, x1=ranks[grp[-1]] + 0.03, y0=y, y1=y,
+                           line=dict(color=COLORS[2], width=5)))
+    top = g0 + 0.18 * len(groups) + 0.2
+    for i, m in enumerate(order):
+        left = i < half
+        level = i if left else k - 1 - i
+        y = -(top + 0.42 * level)
+        edge = 0.6 if left else hi + 0.4
+        shapes.append(dict(type="line", x0=ranks[m], x1=ranks[m], y0=0, y1=y, line=line))
+        shapes.append(dict(type="line", x0=ranks[m], x1=edge, y0=y, y1=y, line=line))
+        notes.append(dict(x=edge, y=y, text=f"{m} ({ranks[m]:.2f})", showarrow=False, font_size=12,
+                          xanchor="right" if left else "left", xshift=-4 if left else 4))
+    bottom = -(top + 0.42 * (half - 1)) - 0.3
+    width = max(len(n["text"]) for n in notes) * 7 + 16
+    fig.update_layout(shapes=shapes, annotations=notes, yaxis_range=[bottom, 1.1],
+                      height=int(70 + 60 * (1.1 - bottom)), margin=dict(l=width, r=width, t=50 if title else 10, b=10))
     return fig
 
 # %% ../nbs/11_viz.ipynb #2c84541b

@@ -87,11 +87,19 @@ def calls():
              len(b.run_benchmark("henon", "last_value,mean", seeds, store, protocol=p, progress=False, devices=devices,
                                  claim_timeout=claim_timeout)),
              seeds=integer(1, optional=True), devices=integer(1), claim_timeout=positive(60.0)),
+        # with every job in the store, scheduler="local" starts no cluster: the arguments are checked all the same
+        Call("bench.run_benchmark (dask)", lambda workers:
+             len(b.run_benchmark("henon", "last_value,mean", [0], store, protocol=p, progress=False, scheduler="local",
+                                 workers=workers)),
+             workers=integer(1, optional=True)),
         Call("bench.run_benchmark (data)", run_on_data, data=array(henon[:400]), dt=positive(0.1, optional=True),
              lyapunov_time=positive(2.0, optional=True)),
         Call("bench.zlib_crc", lambda text: b.zlib_crc(text), text=fixed("mean")),
         Call("bench.summarize", lambda rows: [t["runs"] for t in b.summarize(rows)["henon"]], rows=fixed(rows)),
         Call("bench.ranking", lambda rows: [t["mean_rank"] for t in b.ranking(rows)], rows=fixed(rows)),
+        Call("bench.system_scores", lambda rows: b.system_scores(rows)["henon"], rows=fixed(rows)),
+        Call("bench.friedman_test", lambda scores, alpha: b.friedman_test(scores, alpha)["statistic"],
+             scores=array(np.random.default_rng(0).normal(size=(6, 3))), alpha=positive(0.05)),
         Call("bench.report_page", lambda max_points: b.report_page(store, tmp / "r.html", max_points).name,
              max_points=integer(100, minimum=2)),
         Call("bench.systems_page", lambda n_steps: b.systems_page(["henon"], tmp / "z.html", n_steps).name,
@@ -100,6 +108,9 @@ def calls():
         Call("bench.bench", lambda seeds, devices: b.bench(systems="henon", methods="mean", seeds=seeds, quick=True,
                                                            store=str(tmp / "cli.sqlite"), devices=devices),
              seeds=integer(1, optional=True), devices=integer(1)),
+        Call("bench.bench (dask)", lambda workers: b.bench(systems="henon", methods="mean", seeds=1, quick=True,
+                                                           store=str(tmp / "cli.sqlite"), scheduler="local", workers=workers),
+             workers=integer(1, optional=True)),   # after bench.bench, whose store holds the job
         Call("bench.report", lambda: b.report(store=str(store), html=str(tmp / "cli.html"))),
         Call("bench.main", lambda: main(["dsrlab", "systems", "--names", "henon", "--html", ""])),
     ]
