@@ -1767,7 +1767,11 @@ def bench(
     failed = [r for r in new if r["status"] != "ok"]
     print(f"{len(new)} new runs ({len(failed)} failed) in {time.perf_counter() - t0:.0f} s; {len(rows)} in {store}"
           + (f"; {len(claimed)} claimed by other running processes" if claimed else "") + "\n")
-    print(format_table(ranking(rows), RANK_COLUMNS))
+    rank = ranking(rows)
+    print(format_table(rank, RANK_COLUMNS))
+    if not all(t["ranked"] for t in rank):
+        print("(the methods below the others ran on fewer systems, as `systems` says: each is ranked over the systems it "
+              "ran on, among the methods there, so its mean_rank is not comparable with those above)")
     for r in failed:
         print(f"failed: {r['system']}/{r['method']}/seed {r['seed']}: {r['error']}")
     for r in new:
