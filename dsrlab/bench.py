@@ -18,6 +18,7 @@ import os
 import socket
 import sqlite3
 import sys
+import threading
 import time
 import uuid
 import warnings
@@ -29,14 +30,13 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
-import scipy.stats
 from fastcore.script import anno_parser, call_parse
 from jaxtyping import PRNGKeyArray
 from tqdm.auto import tqdm
 
 from .core import (DivergedError, InputError, Reconstructor, Standardizer, as_array, as_trajectories, check_dt, check_int,
                          check_key, check_option, check_positive, check_real, fitted, check_time_grid, warn, warnings_above_bars, x64,
-                         _check_writable, _describe, _fail)
+                         _caught_warnings, _check_writable, _describe, _fail)
 from .systems import Map, get_system, list_systems, system_table
 from .metrics import (state_space_divergence, power_spectrum_distance, valid_prediction_time,
                             prediction_error, max_lyapunov, suggested_bins, SparseDataWarning,
@@ -295,7 +295,7 @@ def _finite_or_nan(f):
 
 def _quietly(f, *args, **kwargs):
     "f(*args, **kwargs) without the warnings that an estimate is rough or missing: the benchmark records the NaN instead."
-    with warnings.catch_warnings():
+    with _caught_warnings():
         warnings.simplefilter("ignore", SparseDataWarning)
         warnings.simplefilter("ignore", ScalingRangeWarning)
         return f(*args, **kwargs)
@@ -923,16 +923,21 @@ class _Job(NamedTuple):
                        protocol=json.dumps(dataclasses.asdict(self.protocol))), **fields}
 
 
+def _job_data(job: _Job, cache: dict) -> dict:
+    "The data of `job`'s (system, seed), with the truth's geometry that every method is compared with: made once, in `cache`."
+    where = (job.system, job.seed, job.protocol, job.data)
+    if where not in cache:
+        cache[where] = _with_truth_geometry(job.make(job.seed), job.protocol)
+    return cache[where]
+
+
 def _run_job(
     job: _Job,
     cache: dict,              # (system, seed, protocol, data) -> the data with the truth's geometry, filled here
     progress: bool = False,   # a bar for the training
 ) -> dict:
     "The row of `job`: its metrics, or status 'failed' with the reason; the data are made once per (system, seed)."
-    where = (job.system, job.seed, job.protocol, job.data)
-    if where not in cache:   # the data, and the truth's geometry that every method is compared with
-        cache[where] = _with_truth_geometry(job.make(job.seed), job.protocol)
-    d = cache[where]
+    d = _job_data(job, cache)
     row = job.row(protocol=json.dumps({**dataclasses.asdict(job.protocol), "n_bins": d["n_bins"], "dt": d["dt"],
                                        "dim": d["train"][0].shape[-1], "kind": d["kind"],
                                        "lyapunov_reference_source": d["lyapunov_source"], "data": d["fingerprint"]}))
@@ -946,8 +951,8 @@ def _run_job(
     return row
 
 
-def _check_engine(scheduler, workers, devices: int):
-    "`(scheduler, workers)` checked: None (run here), 'local' (with a number of workers) or a Dask scheduler's address."
+def _check_engine(scheduler, workers, devices: int, threads):
+    "`(scheduler, workers, threads)` checked: scheduler None (run here), 'local' (with a number of workers) or a Dask scheduler's address."
     if scheduler is not None and not (isinstance(scheduler, str) and scheduler.strip() and not any(c.isspace() for c in scheduler)):
         _fail("scheduler", "None (run here), 'local' (a Dask LocalCluster on this machine) or the address of a running "
               "Dask scheduler such as 'tcp://10.0.0.5:8786'", _describe(scheduler))
@@ -957,13 +962,19 @@ def _check_engine(scheduler, workers, devices: int):
                              f"{'a run without a scheduler has none' if scheduler is None else 'a running cluster has the workers it was started with'}. "
                              f"Got workers={workers!r} with scheduler={scheduler!r}.")
         workers = check_int(workers, "workers")
-    if scheduler is not None and devices > 1:
-        raise InputError(f"devices={devices} runs jobs in threads of this process, one per JAX device; with a Dask scheduler "
-                         "each worker process runs on its own device: start one worker per device instead of --devices.")
+    if scheduler is not None and (devices > 1 or threads not in (None, 1)):
+        what = f"devices={devices}" if devices > 1 else f"threads={threads}"
+        raise InputError(f"{what} runs jobs in threads of this process; with a Dask scheduler each worker process runs "
+                         "its own jobs: start one worker per device (or per core) instead.")
     if scheduler is not None and importlib.util.find_spec("distributed") is None:
         raise InputError(f"scheduler={scheduler!r} needs Dask distributed, which is not installed here: pip install distributed.")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return scheduler, cores if scheduler == "local" and workers is None else workers
+    if threads is None:      # on a CPU, a second job's Python (tracing, scoring) runs while the first one computes
+        threads = 1 if scheduler is not None else max(devices, 2 if jax.default_backend() == "cpu" and cores >= 2 else 1)
+    threads = check_int(threads, "threads")
+    if threads < devices:
+        _fail("threads", f">= devices = {devices} (each device runs at least one job)", threads)
+    return scheduler, cores if scheduler == "local" and workers is None else workers, threads
 
 
 def run_benchmark(
@@ -978,7 +989,8 @@ def run_benchmark(
     lyapunov_time: float | None = None,  # the data's Lyapunov time, if known (else estimated from the data)
     quick: bool = False,       # the short protocol `QUICK` and quick hyperparameters
     protocol: Protocol | None = None,  # default `QUICK` if quick else `Protocol()` (bins chosen from the data for data)
-    devices: int = 1,          # run this many jobs at once in this process, one per JAX device
+    devices: int = 1,          # spread the jobs of this process over this many JAX devices
+    threads: int | None = None,    # jobs at once in this process (None: `devices`, and at least 2 on a CPU of 2+ cores)
     scheduler: str | None = None,  # None: run here; "local": a Dask LocalCluster of this machine; or a Dask scheduler's address
     workers: int | None = None,    # worker processes of scheduler="local" (default: one per CPU core)
     progress: bool = True,     # tqdm bar over the whole run
@@ -1006,7 +1018,7 @@ def run_benchmark(
     devices = check_int(devices, "devices")
     if devices > len(jax.devices()):
         raise InputError(f"devices must be <= the {len(jax.devices())} JAX device(s) here; got {devices}.")
-    scheduler, workers = _check_engine(scheduler, workers, devices)
+    scheduler, workers, threads = _check_engine(scheduler, workers, devices, threads)
     claim_timeout = check_positive(claim_timeout, "claim_timeout")
     suites = _suites(systems, data, dt, name, lyapunov_time, quick, protocol)
     cluster = None
@@ -1032,11 +1044,15 @@ def run_benchmark(
                 cfg = config_hash(m, hyper, protocol, fingerprint)
                 if (s, m, seed, cfg) not in done:
                     jobs.append(_Job(s, make, seed, METHODS[m], hyper, cfg, protocol, fingerprint))
-    cache, new, elsewhere = {}, [], []
+    if threads > 1:        # the networks' long trainings first: the short jobs then fill the gaps beside them
+        jobs.sort(key=lambda j: j.method.family != "neural")
+    cache, new, elsewhere, making = {}, [], [], threading.Lock()
 
-    def job(j, device):
-        with jax.default_device(device):
-            return _run_job(j, cache, progress=progress and devices == 1)
+    def job(j, slot):
+        with jax.default_device(jax.devices()[slot % devices]):
+            with making:      # one thread makes a system's data; one waiting for the same data then finds it made
+                _job_data(j, cache)
+            return _run_job(j, cache, progress=progress and threads == 1)
 
     def claimed():
         "The jobs this process claims, one at a time as it is ready for them; the others are left to their claimants."
@@ -1056,20 +1072,21 @@ def run_benchmark(
                 cluster = _DaskEngine("local", workers)
             if cluster is not None:
                 cluster.run(claimed(), finished)
-            elif devices == 1:
+            elif threads == 1:
                 for j in claimed():
                     bar.set_postfix_str(f"{j.system}/{j.method.name}/{j.seed}")
-                    finished(job(j, jax.devices()[0]))
+                    finished(job(j, 0))
             else:
-                with ThreadPoolExecutor(devices) as pool:
-                    todo, running, free = claimed(), {}, list(range(devices))
+                with ThreadPoolExecutor(threads) as pool:
+                    todo, running, free = claimed(), {}, list(range(threads))
 
                     def submit():
                         j = next(todo, None)
                         if j is not None:
-                            d = free.pop()
-                            running[pool.submit(job, j, jax.devices()[d])] = d
-                    for _ in range(devices):
+                            bar.set_postfix_str(f"{j.system}/{j.method.name}/{j.seed}")
+                            slot = free.pop()
+                            running[pool.submit(job, j, slot)] = slot
+                    for _ in range(threads):
                         submit()
                     while running:
                         for f in wait(running, return_when=FIRST_COMPLETED)[0]:
@@ -1157,7 +1174,13 @@ def _ranks(values: dict, better: str = "lower") -> dict:
     sign = 1.0 if better == "lower" else -1.0
     keys = list(values)
     v = np.array([sign * values[k] if math.isfinite(values[k]) else np.inf for k in keys])
-    return dict(zip(keys, scipy.stats.rankdata(v).tolist()))
+    return dict(zip(keys, _rankdata(v).tolist()))
+
+
+def _rankdata(v: np.ndarray) -> np.ndarray:
+    "1-based ranks of a 1-D array, ties sharing their mean rank (scipy.stats.rankdata's 'average', without importing scipy.stats)."
+    s = np.sort(v)
+    return (np.searchsorted(s, v, side="left") + np.searchsorted(s, v, side="right") + 1) / 2
 
 
 def system_scores(
@@ -1226,7 +1249,8 @@ def friedman_test(
     if k < 2:
         _fail("scores", "an (N, k) array with k >= 2 methods (columns)", f"shape {s.shape}")
     alpha = check_real(alpha, "alpha", minimum=1e-6, maximum=0.5)
-    ranks = np.stack([scipy.stats.rankdata(row) for row in s])     # 1 is best; ties share their mean rank
+    import scipy.stats                                               # 0.8 s to import: only where it is used
+    ranks = np.stack([_rankdata(row) for row in s])                  # 1 is best; ties share their mean rank
     R = ranks.mean(0)
     chi2 = 12 * N / (k * (k + 1)) * (np.sum(R ** 2) - k * (k + 1) ** 2 / 4)
     ties = sum(np.sum(c ** 3 - c) for c in (np.unique(row, return_counts=True)[1] for row in ranks))
@@ -1742,7 +1766,8 @@ def bench(
     discrete: bool = False,  # the data come from a map, iterated in steps (no dt)
     lyapunov_time: float = None,  # the data's Lyapunov time in units of dt, if known (else estimated)
     name: str = None,        # what the store and report call the data (default: the file's name)
-    devices: int = 1,        # run this many jobs at once in this process, one per JAX device
+    devices: int = 1,        # spread the jobs over this many JAX devices of this process
+    threads: int = None,     # jobs at once in this process (default: --devices, and 2 on a CPU of 2 or more cores)
     scheduler: str = None,   # a Dask scheduler's address (tcp://HOST:8786), or `local` for a Dask cluster on this machine
     workers: int = None,     # worker processes of --scheduler local (default: one per CPU core)
     csv: str = "",           # also export every row to this CSV file
@@ -1759,7 +1784,8 @@ def bench(
         raise InputError(f"give the sampling step of {data} with --dt DT (or --discrete if the data come from a map).")
     t0 = time.perf_counter()
     new = run_benchmark(systems, methods, seeds, store, data=data, dt=dt, name=name, lyapunov_time=lyapunov_time,
-                        quick=quick, devices=devices, scheduler=scheduler, workers=workers)
+                        quick=quick, devices=devices, threads=threads, scheduler=scheduler,
+                        workers=workers)
     with ResultStore(store, readonly=True) as db:
         rows, claimed = db.rows(), db.claims()
         if csv:

@@ -17,6 +17,7 @@ import math
 import numbers
 import os
 import sys
+import threading
 import warnings
 from pathlib import Path
 from typing import Callable, ClassVar
@@ -73,6 +74,16 @@ def warn(
     while frame is not None and frame.f_code.co_filename.startswith(_INTERNAL):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)
+
+
+_WARNINGS = threading.RLock()
+
+
+@contextlib.contextmanager
+def _caught_warnings(record: bool = False):
+    "`warnings.catch_warnings(record=record)` held by one thread at a time: the filters and the handler it swaps are the process's."
+    with _WARNINGS, warnings.catch_warnings(record=record) as caught:
+        yield caught
 
 
 @contextlib.contextmanager
@@ -858,7 +869,8 @@ def train_loop(
     if checkpoint is not None:
         checkpoint = _check_writable(checkpoint, "checkpoint")   # before any work, not at the first save
     keys = lambda at, n: jax.random.split(jax.random.fold_in(key, at), n)   # the same keys on resume
-    shapes = jax.eval_shape(lambda s: _run_steps(step, s, keys(0, 1))[1], state)
+    first = min(spc, end) or 1   # the shapes of the first call: its trace is the one the loop then runs
+    shapes = jax.eval_shape(lambda s: _run_steps(step, s, keys(0, first))[1], state)
     history = {k: np.full((n_steps,) + v.shape[1:], np.nan, np.float32) for k, v in shapes.items()}
     if "loss" not in history:
         raise InputError(f"step must return a metrics dict with a 'loss' entry; got {sorted(history)}.")

@@ -15,8 +15,8 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
-from .core import (InputError, as_array, as_batch, check_int, check_key, check_option, check_positive, check_real,
-                         warn, x64)
+from .core import (InputError, _caught_warnings, as_array, as_batch, check_int, check_key, check_option,
+                         check_positive, check_real, warn, x64)
 
 # %% auto #0
 __all__ = ['FORECAST_METRICS', 'SparseDataWarning', 'suggested_bins', 'NonFiniteWarning', 'state_space_divergence',
@@ -367,7 +367,7 @@ def prediction_error(
     return pe[0] if scalar else pe
 
 # %% ../nbs/02_metrics.ipynb #d4b856c2
-from .systems import lyapunov_spectrum
+from .systems import _qr_sums
 
 
 @x64
@@ -384,13 +384,7 @@ def max_lyapunov(
     z0 = as_array(z0, "z0", ndim=1, dtype=jnp.float64)
     n_steps = check_int(n_steps, "n_steps")
     transient = check_int(transient, "transient", minimum=0)
-    try:
-        out = jax.eval_shape(step_fn, jax.ShapeDtypeStruct(z0.shape, z0.dtype))
-    except Exception as e:
-        raise InputError(f"step_fn must accept z0 of shape {tuple(z0.shape)}; calling it failed with {type(e).__name__}: {e}") from e
-    if getattr(out, "shape", None) != z0.shape:
-        raise InputError(f"step_fn must map z0 of shape {tuple(z0.shape)} to the same shape; got {getattr(out, 'shape', type(out).__name__)}.")
-    return lyapunov_spectrum(step_fn, z0, n_steps, n_exponents=1, transient=transient)[0]
+    return _qr_sums(step_fn, z0, n_steps, transient, 1, "step_fn", "z0")[0] / n_steps   # lyapunov_spectrum's route
 
 # %% ../nbs/02_metrics.ipynb #f1f3acdb
 import difflib
@@ -1088,7 +1082,7 @@ def _fit_divergence(curve, saturation, fit, levels, dt, theiler, period, n_pairs
 # %% ../nbs/02_metrics.ipynb #97f097ff
 def _estimate_or_nan(name: str, estimate: Callable[[], float], nonfinite: str, arg: str) -> float:
     "estimate(); where the series `arg` cannot give one, an `InputError` (`nonfinite='raise'`) or NaN with a ScalingRangeWarning."
-    with warnings.catch_warnings(record=True) as caught:
+    with _caught_warnings(record=True) as caught:
         warnings.simplefilter("always", ScalingRangeWarning)
         try:
             value, why = float(estimate()), None

@@ -379,6 +379,16 @@ def _layer_scan(a, b):
 _F = jnp.float32
 
 
+def _into(u, B):
+    "`u @ B.T` for real inputs u (..., H) and a complex B (N, H), as two real products: XLA's complex ones are slower on a CPU."
+    return jax.lax.complex(u @ jnp.real(B).T, u @ jnp.imag(B).T)
+
+
+def _out(x, C):
+    "`Re(x @ C.T)` for a complex state x (..., N) and a complex C (H, N), as two real products."
+    return jnp.real(x) @ jnp.real(C).T - jnp.imag(x) @ jnp.imag(C).T
+
+
 def _c(x: Float[Array, "... 2"]) -> Complex[Array, "..."]:
     "A complex array from its (real, imaginary) parts stacked on the last axis."
     return x[..., 0] + 1j * x[..., 1]
@@ -624,8 +634,8 @@ class S5(_SSMLayer):
 
     def _parallel(self, u):
         dA, dB = self.discrete()
-        x = _layer_scan(dA[None], u.astype(jnp.complex64) @ dB.T)
-        return 2 * jnp.real(x @ _c(self.C).T) + u * self.D
+        x = _layer_scan(dA[None], _into(u, dB))
+        return 2 * _out(x, _c(self.C)) + u * self.D
 
     def init_state(self) -> Complex[Array, " P2"]:
         "The zero state."
@@ -633,8 +643,8 @@ class S5(_SSMLayer):
 
     def _step(self, x, u_t):
         dA, dB = self.discrete()
-        x = dA * x + dB @ u_t
-        return x, 2 * jnp.real(_c(self.C) @ x) + self.D * u_t
+        x = dA * x + _into(u_t, dB)
+        return x, 2 * _out(x, _c(self.C)) + self.D * u_t
 
 # %% ../nbs/04_ssm.ipynb #7781f211
 class LRU(_SSMLayer):
@@ -677,8 +687,8 @@ class LRU(_SSMLayer):
 
     def _parallel(self, u):
         Bn = _c(self.B) * jnp.exp(self.gamma_log)[:, None]
-        x = _layer_scan(self.eigenvalues()[None], u.astype(jnp.complex64) @ Bn.T)
-        return jnp.real(x @ _c(self.C).T) + u * self.D
+        x = _layer_scan(self.eigenvalues()[None], _into(u, Bn))
+        return _out(x, _c(self.C)) + u * self.D
 
     def init_state(self) -> Complex[Array, " N"]:
         "The zero state."
@@ -686,8 +696,8 @@ class LRU(_SSMLayer):
 
     def _step(self, x, u_t):
         Bn = _c(self.B) * jnp.exp(self.gamma_log)[:, None]
-        x = self.eigenvalues() * x + Bn @ u_t
-        return x, jnp.real(_c(self.C) @ x) + self.D * u_t
+        x = self.eigenvalues() * x + _into(u_t, Bn)
+        return x, _out(x, _c(self.C)) + self.D * u_t
 
 # %% ../nbs/04_ssm.ipynb #b58b1b71
 class Mamba(_SSMLayer):

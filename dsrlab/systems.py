@@ -2320,7 +2320,6 @@ def lyapunov_spectrum(
             raise InputError("x0 must be given when lyapunov_spectrum gets a step function.")
         step, dim, scale = obj, np.size(x0), 1.0 if dt is None else check_positive(dt, "dt")
         x0 = _check_state(x0, "x0", (dim,), "this step function")
-        _check_step_fn(step, x0, "system_or_step_fn", "x0")
     else:
         raise InputError(f"system_or_step_fn must be a Flow, a Map or a callable; got {type(obj).__name__}.")
     n_steps = check_int(n_steps, "n_steps")
@@ -2335,8 +2334,17 @@ def lyapunov_spectrum(
             raise InputError(f"the variational equations of {obj.name} did not stay finite (stiff, or x0 off the attractor?); "
                              "try a smaller dt, a longer transient or other tolerances.")
         return logs.mean(axis=0) / scale
-    total = _benettin(step, x0, n_steps, transient, k)
+    total = _qr_sums(step, x0, n_steps, transient, k, "system_or_step_fn", "x0")
     return total / (n_steps * scale)
+
+
+def _qr_sums(step, x0, n_steps: int, transient: int, k: int, name: str, state: str):
+    "`_benettin` of `step`; if the step cannot be traced there, the reason in words (`_check_step_fn`) rather than JAX's."
+    try:
+        return _benettin(step, x0, n_steps, transient, k)
+    except Exception:
+        _check_step_fn(step, x0, name, state)   # an InputError if the step's signature or shape is the cause
+        raise
 
 
 def _check_step_fn(step, x0, name: str, state: str) -> None:
