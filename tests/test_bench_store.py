@@ -12,8 +12,10 @@ from pathlib import Path
 
 import jax.numpy as jnp
 import numpy as np
+import pytest
 
 from dsrlab.baselines import LastValue
+from dsrlab.core import InputError
 from dsrlab.bench import (METHODS, Protocol, ResultStore, config_hash, get_method, list_methods, ranking, register_method,
                           run_benchmark)
 
@@ -116,24 +118,25 @@ def test_a_method_that_raises_is_a_failed_row(tmp_path):
         METHODS.pop("raises", None)
 
 
-def test_devices_two_gives_the_single_device_rows(tmp_path):
-    "`--devices 2` (two simulated CPU devices) runs jobs two at a time and stores the rows a one-device run stores."
+def test_threads_and_devices_give_the_one_thread_rows(tmp_path):
+    """One job at a time (`--threads 1`), two at once on one CPU device (the default on a CPU of 2+ cores) and
+    `--devices 2` (two simulated CPU devices) store the same rows: bit for bit on one device, to float32 round-off across two."""
     import os
     env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
     cols = "system, method, seed, config, status, state_space_divergence, power_spectrum_distance, prediction_error"
     out = {}
-    for n in (1, 2):
-        store = tmp_path / f"bench{n}.sqlite"
+    for name, extra in (("one thread", ["--threads", "1"]), ("two threads", []), ("two devices", ["--devices", "2"])):
+        store = tmp_path / f"bench {name}.sqlite"
         r = subprocess.run([DSRLAB, "bench", "--systems", "henon,lorenz63", "--methods", METHODS_ARG, "--seeds", "1",
-                            "--quick", "--store", str(store), "--devices", str(n)], capture_output=True, text=True,
-                           timeout=900, env=env)
+                            "--quick", "--store", str(store), *extra], capture_output=True, text=True, timeout=900, env=env)
         assert r.returncode == 0, r.stderr[-3000:]
         with sqlite3.connect(store) as c:
-            out[n] = sorted(c.execute(f"SELECT {cols} FROM results").fetchall())
-    assert len(out[1]) == 6 and all(row[4] == "ok" for row in out[1])
-    assert [row[:5] for row in out[1]] == [row[:5] for row in out[2]]
-    np.testing.assert_allclose(np.array([row[5:] for row in out[1]], float), np.array([row[5:] for row in out[2]], float),
-                               rtol=1e-5)
+            out[name] = sorted(c.execute(f"SELECT {cols} FROM results").fetchall())
+    assert len(out["one thread"]) == 6 and all(row[4] == "ok" for row in out["one thread"])
+    assert out["two threads"] == out["one thread"]
+    assert [row[:5] for row in out["one thread"]] == [row[:5] for row in out["two devices"]]
+    np.testing.assert_allclose(np.array([row[5:] for row in out["one thread"]], float),
+                               np.array([row[5:] for row in out["two devices"]], float), rtol=1e-5)
 
 
 # --- issue 21: two processes on one store, stale claims, stores from before claims
@@ -244,3 +247,13 @@ def test_warnings_are_written_above_the_progress_bar(tmp_path):
     assert "a warning from the fit" in r.stderr and "dsrlab bench" in r.stderr
     segments = [s for line in r.stderr.split("\n") for s in line.split("\r")]
     assert not [s for s in segments if "dsrlab bench" in s and "warning from the fit" in s], r.stderr[-2000:]
+
+
+def test_bad_threads_are_refused_before_any_work(tmp_path):
+    "A thread count that is not a positive integer, or threads beside a Dask scheduler: an InputError naming it, no store made."
+    store = tmp_path / "s.sqlite"
+    for threads, scheduler, says in ((0, None, "threads must be"), (1.5, None, "threads must be"),
+                                     ("2", None, "threads must be"), (2, "local", "threads=2 runs jobs in threads")):
+        with pytest.raises(InputError, match=says):
+            run_benchmark("henon", "mean", 1, store, quick=True, progress=False, threads=threads, scheduler=scheduler)
+    assert not store.exists()
