@@ -1044,7 +1044,7 @@ def run_benchmark(
                 cfg = config_hash(m, hyper, protocol, fingerprint)
                 if (s, m, seed, cfg) not in done:
                     jobs.append(_Job(s, make, seed, METHODS[m], hyper, cfg, protocol, fingerprint))
-    if threads > 1:        # the networks' long trainings first: the short jobs then fill the gaps beside them
+    if threads > 1:        # the networks' long trainings first: the short jobs then fill the gaps, and no long one is last
         jobs.sort(key=lambda j: j.method.family != "neural")
     cache, new, elsewhere, making = {}, [], [], threading.Lock()
 
