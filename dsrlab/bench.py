@@ -48,6 +48,7 @@ from .koopman import KoopmanReconstructor, HankelDMDReconstructor
 from .training import PLRNNReconstructor
 from .ssm import SSMForecaster
 from .flows import ConditionalFlow
+from .zeroshot import ContextParroting
 
 # %% auto #0
 __all__ = ['METHODS', 'QUICK', 'QUICK_SYSTEMS', 'DEFAULT_SYSTEMS', 'METRICS', 'REPORTED', 'RANK_COLUMNS', 'SYSTEM_COLUMNS',
@@ -203,6 +204,8 @@ register_method("s4d", SSMForecaster, dict(layer="s4d", H=32, N=32, n_layers=2, 
 register_method("mamba", SSMForecaster, dict(layer="mamba", H=32, N=16, n_layers=2, window=64, n_steps=1000),
                 quick=dict(n_steps=300), fast=False, family="neural")
 register_method("rectified_flow", ConditionalFlow, dict(n_steps=2000), quick=dict(n_steps=500), family="neural")
+# zero-shot: nothing learned from the training data; the protocol's 50-row context allows 20 delays (the paper embeds 30)
+register_method("context_parroting", ContextParroting, dict(embedding_dim=20), fast=False, family="zero-shot")
 
 # %% ../nbs/10_bench.ipynb #304b9e46
 @dataclasses.dataclass(frozen=True)

@@ -16,6 +16,7 @@ import json
 import math
 import numbers
 import os
+import re
 import sys
 import threading
 import warnings
@@ -790,7 +791,8 @@ def fingerprint(
     tree,   # any pytree: data, a model, a training state
 ) -> str:
     "A SHA-256 hex digest of the shapes, dtypes and values of the array leaves of `tree` (its structure included)."
-    h = hashlib.sha256(str(jax.tree_util.tree_structure(eqx.filter(tree, eqx.is_array))).encode())
+    structure = str(jax.tree_util.tree_structure(eqx.filter(tree, eqx.is_array)))
+    h = hashlib.sha256(re.sub(r" at 0x[0-9a-fA-F]+", "", structure).encode())   # a function's repr names its address: not the process's
     for leaf in jax.tree_util.tree_leaves(eqx.filter(tree, eqx.is_array)):
         a = np.asarray(jax.random.key_data(leaf) if jnp.issubdtype(leaf.dtype, jax.dtypes.prng_key) else leaf)
         h.update(f"{a.shape}{a.dtype}".encode()); h.update(np.ascontiguousarray(a).tobytes())

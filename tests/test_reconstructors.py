@@ -127,9 +127,13 @@ def _dsrlab_reconstructors():
     return found
 
 
+# not registered, with the reason: each entry is an open piece of work
+UNREGISTERED = {"dsrlab.zeroshot.ZeroShotDynaMix": "its trained weights are not shipped yet (issue 19): every fit would fail"}
+
+
 def test_every_reconstructor_is_registered():
     registered = {m.cls for m in METHODS.values()}
-    missing = {c.__module__ + "." + c.__name__ for c in _dsrlab_reconstructors() - registered}
+    missing = {c.__module__ + "." + c.__name__ for c in _dsrlab_reconstructors() - registered} - set(UNREGISTERED)
     assert not missing, f"Reconstructors not in the benchmark registry (so not under the contract test): {missing}"
 
 
