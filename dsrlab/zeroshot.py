@@ -40,13 +40,23 @@ def _standardised(x: Float[Array, "T D"]) -> Float[Array, "T D"]:
     return (x - jnp.mean(x, axis=0)) / jnp.where(sd > 0, sd, 1.0)
 
 
-@functools.partial(jax.jit, static_argnames=("m", "tau"))
+def _motif_args(context, m, tau) -> tuple:
+    "`(context, m, tau)` checked: positive integers m and tau, a finite trajectory of at least (2m - 1) tau + 1 rows."
+    m, tau = check_int(m, "m"), check_int(tau, "tau")
+    return as_trajectory(context, "context", min_length=(2 * m - 1) * tau + 1), m, tau
+
+
 def nearest_motif(
     context: Float[Array, "T D"],  # the observed trajectory, oldest first, at least (2m - 1) tau + 1 rows
     m: int,                        # embedding dimension: delay copies per vector, lag 0 included
     tau: int = 1,                  # delay in time steps
 ) -> tuple[Int[Array, ""], Float[Array, ""]]:
     "The row where the continuation of the nearest earlier motif starts, and that motif's distance to the last one."
+    return _nearest_motif(*_motif_args(context, m, tau))
+
+
+@functools.partial(jax.jit, static_argnames=("m", "tau"))
+def _nearest_motif(context, m: int, tau: int):
     e = delay_embed(_standardised(context), m, tau)        # row r is the delay vector ending at time r + (m-1) tau
     candidates = e[: e.shape[0] - m * tau]
     d2 = jnp.sum((candidates - e[-1]) ** 2, axis=1)
@@ -54,7 +64,6 @@ def nearest_motif(
     return r + (m - 1) * tau + 1, jnp.sqrt(d2[r])
 
 # %% ../nbs/08a_zeroshot.ipynb #6f9fd2c9
-@functools.partial(jax.jit, static_argnames=("m", "tau", "n_steps"))
 def parrot(
     context: Float[Array, "T D"],  # the observed trajectory, oldest first, at least (2m - 1) tau + 1 rows
     n_steps: int,                  # number of new states
@@ -62,7 +71,13 @@ def parrot(
     tau: int = 1,                  # delay in time steps (reference code: 1)
 ) -> Float[Array, "n_steps D"]:
     "The `n_steps` states after `context`: the continuation of its nearest earlier motif, repeated when it runs out."
-    start, _ = nearest_motif(context, m, tau)
+    context, m, tau = _motif_args(context, m, tau)
+    return _parrot(context, check_int(n_steps, "n_steps"), m, tau)
+
+
+@functools.partial(jax.jit, static_argnames=("m", "tau", "n_steps"))
+def _parrot(context, n_steps: int, m: int, tau: int):
+    start, _ = _nearest_motif(context, m, tau)
     period = context.shape[0] - start
     return context[start + jnp.arange(n_steps) % period]
 
@@ -98,7 +113,7 @@ class ContextParroting(Reconstructor):
         return dataclasses.replace(self, template=jnp.zeros(trajectories[0].shape[-1], jnp.float32))
 
     def _generate(self, context, n_steps, key):
-        return parrot(context, n_steps, self.embedding_dim, self.delay)
+        return _parrot(context, n_steps, self.embedding_dim, self.delay)   # checked by `generate`
 
     def _fit_info(self) -> dict:
         return {"dim": self.dim}

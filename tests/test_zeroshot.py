@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from dsrlab.core import InputError, NotFittedError
-from dsrlab.zeroshot import ContextParroting, dynamix_mase, dynamix_protocol, dynamix_state_space_divergence
+from dsrlab.zeroshot import (ContextParroting, dynamix_mase, dynamix_protocol, dynamix_state_space_divergence,
+                             nearest_motif, parrot)
 
 rng = np.random.default_rng(0)
 X = np.cumsum(rng.normal(size=(200, 3)), 0)
@@ -28,6 +29,14 @@ def nan_at(x, i, j):
     (lambda: ContextParroting(delay=-1), "delay must be an integer >= 1; got -1"),
     (lambda: ContextParroting().fit(nan_at(X, 0, 0), 0.01), "data must be finite"),
     (lambda: ContextParroting().fit(X, -0.1), "dt must be > 0"),
+    (lambda: parrot(X[:38], 5, m=10, tau=2), "context must be at least 39 time steps long; got 38"),
+    (lambda: parrot(nan_at(X, 5, 1), 5, m=10), "context must be finite"),
+    (lambda: parrot(X, 0, m=10), "n_steps must be an integer >= 1; got 0"),
+    (lambda: parrot(X, 5, m=0), "m must be an integer >= 1; got 0"),
+    (lambda: parrot(X, 5, m=10, tau=1.5), "tau must be an integer >= 1"),
+    (lambda: nearest_motif(X[:18], 10), "context must be at least 20 time steps long; got 18"),
+    (lambda: nearest_motif(X, "10"), "m must be an integer >= 1"),
+    (lambda: nearest_motif(nan_at(X, 0, 0), 10), "context must be finite"),
     (lambda: dynamix_mase(X, X[:-1]), "x_gen must have the shape of x_true"),
     (lambda: dynamix_mase(X, X, steps=0), "steps must be an integer >= 1"),
     (lambda: dynamix_mase(X, X, scale_from="both"), "scale_from must be 'generated' or 'truth'"),
