@@ -25,7 +25,7 @@ from .core import (InputError, Reconstructor, _describe, _fail, as_array, as_tra
 from .metrics import power_spectrum_distance, state_space_divergence
 from .plrnn import ALRNN
 from .systems import SYSTEMS, _spec, get_system, list_systems
-from .training import TrainConfig, TrainResult, _optimizer
+from .training import TrainConfig, TrainResult, _hyper, _optimizer
 
 # %% auto #0
 __all__ = ['DYNAMIX_CASES', 'DYNAMIX_EXAMPLES', 'HELD_OUT_DRAWN', 'HELD_OUT', 'WEIGHTS_FILE', 'nearest_motif', 'parrot',
@@ -89,8 +89,8 @@ class ContextParroting(Reconstructor):
     copies, `delay` steps apart, all coordinates jointly, each standardised by the context), finds the nearest
     earlier delay vector to the last one and copies the continuation, repeating it when it runs out. It needs
     `context_length` = (2 embedding_dim - 1) delay + 1 rows of context."""
-    embedding_dim: int = eqx.field(default=30, static=True)   # delay copies per vector, lag 0 included (paper's code: 30)
-    delay: int = eqx.field(default=1, static=True)            # delay in time steps (paper's code: 1)
+    embedding_dim: int = _hyper(30)   # delay copies per vector, lag 0 included (paper's code: 30)
+    delay: int = _hyper(1)            # delay in time steps (paper's code: 1)
     template: Float[Array, " D"] | None = fitted()            # zeros of the data's dimension D: parroting learns nothing else
 
     def __check_init__(self):
@@ -130,9 +130,9 @@ def dynamix_mase(
     scale_from: str = "generated",  # "generated": as DynaMix's published numbers; "truth": the usual MASE
 ) -> float:
     "DynaMix's MASE: per coordinate, MAE of the first `steps` steps over the lag-`lag` naive MAE, averaged over coordinates."
-    xt = np.asarray(as_trajectory(x_true, "x_true", min_length=lag + 1, dtype=None), np.float64)
-    xg = np.asarray(as_trajectory(x_gen, "x_gen", dim=xt.shape[1], min_length=lag + 1, dtype=None), np.float64)
     steps, lag = check_int(steps, "steps"), check_int(lag, "lag")
+    xt = np.asarray(as_trajectory(x_true, "x_true", min_length=lag + 1, dtype=None), np.float64)
+    xg = np.asarray(as_trajectory(x_gen, "x_gen", min_length=lag + 1, dtype=None), np.float64)
     if xt.shape != xg.shape:
         raise InputError(f"x_gen must have the shape of x_true {xt.shape}; got {xg.shape}.")
     if scale_from not in ("generated", "truth"):
@@ -149,23 +149,24 @@ def dynamix_state_space_divergence(
     n_bins: int = 30,            # bins per coordinate over the true data's range
     alpha: float = 1e-5,         # Laplace smoothing
 ) -> float:
-    "D_KL(p_true || p_gen) over bins as DynaMix's `geometrical_misalignment` computes it (NaN if a histogram is empty)."
+    "D_KL(p_true || p_gen) over bins as DynaMix's `geometrical_misalignment` computes it (a forecast with no point in the bins: smoothing alone)."
+    n_bins, alpha = check_int(n_bins, "n_bins"), check_positive(alpha, "alpha")
     xt = np.asarray(as_trajectory(x_true, "x_true", min_length=2, dtype=None), np.float64)
-    xg = np.asarray(as_trajectory(x_gen, "x_gen", dim=xt.shape[1], min_length=2, dtype=None), np.float64)
-    n_bins = check_int(n_bins, "n_bins")
+    xg = np.asarray(as_trajectory(x_gen, "x_gen", min_length=2, dtype=None), np.float64)
+    if xg.shape[1] != xt.shape[1]:
+        raise InputError(f"x_gen must have the {xt.shape[1]} coordinate(s) of x_true; got shape {xg.shape}.")
     lo, hi = xt.min(0), xt.max(0)
     if not np.all(hi > lo):
         raise InputError("x_true must vary in every coordinate; got a constant coordinate.")
     def pdf(x):
         c = np.trunc(n_bins * (x - lo) / (hi - lo)).astype(np.int64)
         c = c[np.all((c > 0) & (c < n_bins), axis=1)]          # the reference's test: the first bin is dropped too
-        if len(c) == 0:
-            return None, None
         cells, counts = np.unique(np.ravel_multi_index(c.T, (n_bins,) * xt.shape[1]), return_counts=True)
         return dict(zip(cells.tolist(), counts)), len(c) + alpha * float(n_bins) ** xt.shape[1]
-    (p, zp), (q, zq) = pdf(xt), pdf(xg)
-    if p is None or q is None:
-        return float("nan")
+    (p, zp), (q, zq) = pdf(xt), pdf(xg)          # q may be empty: a forecast off the true range is far, not NaN
+    if not p:
+        raise InputError(f"x_true must have points inside the bins past the first of each coordinate; its {len(xt)} "
+                         "points have none: give a longer series.")
     kl = sum((n + alpha) / zp * np.log((n + alpha) / zp / ((q.get(c, 0) + alpha) / zq)) for c, n in p.items())
     empty = float(n_bins) ** xt.shape[1] - len(p)                # cells without true points, some with generated ones
     n_only = sum(1 for c in q if c not in p)
@@ -198,7 +199,7 @@ def dynamix_protocol(
 ) -> dict:
     "D_stsp (ours and DynaMix's estimator), D_H and MASE of `method` on `system`, as DynaMix's evaluation computes them."
     context_length, n_steps = check_int(context_length, "context_length", 2), check_int(n_steps, "n_steps", 2)
-    length = max(check_int(length, "length"), context_length + n_steps)
+    length, dt = max(check_int(length, "length"), context_length + n_steps), check_positive(dt, "dt")
     sys_ = get_system(system)
     x = np.asarray(sys_.trajectory(length, dt=dt, x0=x0, transient=check_int(transient, "transient", 0)), np.float64)
     x = (x - x.mean(0)) / x.std(0)
@@ -238,7 +239,7 @@ class DynaMix(eqx.Module):
         P, delay = check_int(P, "P", 0), check_int(delay, "delay")
         if N > M:
             raise InputError(f"N (observed dimensions) must be <= M = {M} (they are the first latents); got N = {N}.")
-        ke, kc, k1, k2, kb = jax.random.split(key, 5)
+        ke, kc, k1, k2, kb = jax.random.split(require_key(key, "DynaMix"), 5)
         experts = [ALRNN(M, P, key=k) for k in jax.random.split(ke, J)]
         self.experts = jax.tree_util.tree_map(lambda *a: jnp.stack(a), *experts)   # one ALRNN, arrays stacked over J
         bound = 1 / np.sqrt(2 * N)
