@@ -21,7 +21,7 @@ from jaxtyping import Array, Bool, Float, Int, PRNGKeyArray
 from tqdm.auto import tqdm
 
 from .core import (InputError, Reconstructor, _describe, _fail, as_array, as_trajectory, check_int, check_positive,
-                         delay_embed, fingerprint, fitted, load, require_key, train_loop, warn)
+                         delay_embed, fitted, load, require_key, train_loop, warn)
 from .metrics import power_spectrum_distance, state_space_divergence
 from .plrnn import ALRNN
 from .systems import SYSTEMS, _spec, get_system, list_systems
@@ -515,10 +515,7 @@ def train_dynamix(
     params, static = eqx.partition(model, eqx.is_inexact_array)
     state = {"params": params, "opt_state": _optimizer(cfg).init(params)}
     step = jax.tree_util.Partial(_dynamix_step, static, context, series, cfg, reg, min_context)
-    settings = {"config": dataclasses.asdict(cfg), "reg": reg, "min_context": min_context,
-                # the loop fingerprints the step itself, whose tree names `_dynamix_step` by its address in memory, which
-                # differs from one process to the next; the data and the model's structure are what must match
-                "data": fingerprint((static, context, series))}
+    settings = {"config": dataclasses.asdict(cfg), "reg": reg, "min_context": min_context}   # the data: the loop's fingerprint of `step`
     state, history = train_loop(step, state, cfg.n_steps, key=key, steps_per_call=cfg.steps_per_call, progress=progress,
                                 desc="DynaMix", checkpoint=checkpoint, checkpoint_every=checkpoint_every,
                                 settings=settings, stop_at=stop_at)
