@@ -48,7 +48,7 @@ from .koopman import KoopmanReconstructor, HankelDMDReconstructor
 from .training import PLRNNReconstructor
 from .ssm import SSMForecaster
 from .flows import ConditionalFlow
-from .zeroshot import ContextParroting
+from .zeroshot import ContextParroting, ZeroShotDynaMix
 
 # %% auto #0
 __all__ = ['METHODS', 'QUICK', 'QUICK_SYSTEMS', 'DEFAULT_SYSTEMS', 'METRICS', 'REPORTED', 'RANK_COLUMNS', 'SYSTEM_COLUMNS',
@@ -206,6 +206,7 @@ register_method("mamba", SSMForecaster, dict(layer="mamba", H=32, N=16, n_layers
 register_method("rectified_flow", ConditionalFlow, dict(n_steps=2000), quick=dict(n_steps=500), family="neural")
 # zero-shot: nothing learned from the training data; the protocol's 50-row context allows 20 delays (the paper embeds 30)
 register_method("context_parroting", ContextParroting, dict(embedding_dim=20), fast=False, family="zero-shot")
+register_method("dynamix", ZeroShotDynaMix, family="zero-shot", fast=False)   # the pretrained weights the package ships
 
 # %% ../nbs/10_bench.ipynb #304b9e46
 @dataclasses.dataclass(frozen=True)
@@ -930,7 +931,14 @@ def _job_data(job: _Job, cache: dict) -> dict:
     "The data of `job`'s (system, seed), with the truth's geometry that every method is compared with: made once, in `cache`."
     where = (job.system, job.seed, job.protocol, job.data)
     if where not in cache:
-        cache[where] = _with_truth_geometry(job.make(job.seed), job.protocol)
+        try:
+            cache[where] = _with_truth_geometry(job.make(job.seed), job.protocol)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as e:   # data that cannot be made (an orbit that blows up): tried once, every job's reason
+            cache[where] = e
+    if isinstance(cache[where], Exception):
+        raise cache[where]
     return cache[where]
 
 
@@ -938,9 +946,16 @@ def _run_job(
     job: _Job,
     cache: dict,              # (system, seed, protocol, data) -> the data with the truth's geometry, filled here
     progress: bool = False,   # a bar for the training
+    lock=None,                # held while the data are made (threads sharing `cache`)
 ) -> dict:
     "The row of `job`: its metrics, or status 'failed' with the reason; the data are made once per (system, seed)."
-    d = _job_data(job, cache)
+    try:
+        with lock or contextlib.nullcontext():
+            d = _job_data(job, cache)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as e:   # a system whose data cannot be made fails its jobs; the run goes on
+        return job.row(status="failed", error="the data: " + _error_line(e))
     row = job.row(protocol=json.dumps({**dataclasses.asdict(job.protocol), "n_bins": d["n_bins"], "dt": d["dt"],
                                        "dim": d["train"][0].shape[-1], "kind": d["kind"],
                                        "lyapunov_reference_source": d["lyapunov_source"], "data": d["fingerprint"]}))
@@ -1052,10 +1067,8 @@ def run_benchmark(
     cache, new, elsewhere, making = {}, [], [], threading.Lock()
 
     def job(j, slot):
-        with jax.default_device(jax.devices()[slot % devices]):
-            with making:      # one thread makes a system's data; one waiting for the same data then finds it made
-                _job_data(j, cache)
-            return _run_job(j, cache, progress=progress and threads == 1)
+        with jax.default_device(jax.devices()[slot % devices]):   # one thread makes a system's data; one waiting
+            return _run_job(j, cache, progress=progress and threads == 1, lock=making)   # for the same data finds it made
 
     def claimed():
         "The jobs this process claims, one at a time as it is ready for them; the others are left to their claimants."

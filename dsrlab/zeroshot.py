@@ -233,17 +233,19 @@ class DynaMix(eqx.Module):
     gate_noise: Float[Array, " N"]      # std of the noise on the state the gate compares with the context (training only)
     obs_dim: int = eqx.field(static=True)    # N, the most observed coordinates it supports
     delay: int = eqx.field(static=True)      # lag of the delay embedding that fills N columns from fewer
+    bound: float = eqx.field(static=True)    # every latent is kept within +-bound (standardised units)
 
-    def __init__(self, M: int = 30, N: int = 3, n_experts: int = 10, P: int = 2, delay: int = 10, *, key):
+    def __init__(self, M: int = 30, N: int = 3, n_experts: int = 10, P: int = 2, delay: int = 10, bound: float = 100.0,
+                 *, key):
         M, N, J = check_int(M, "M"), check_int(N, "N"), check_int(n_experts, "n_experts")
-        P, delay = check_int(P, "P", 0), check_int(delay, "delay")
+        P, delay, bound = check_int(P, "P", 0), check_int(delay, "delay"), float(check_positive(bound, "bound"))
         if N > M:
             raise InputError(f"N (observed dimensions) must be <= M = {M} (they are the first latents); got N = {N}.")
         ke, kc, k1, k2, kb = jax.random.split(require_key(key, "DynaMix"), 5)
         experts = [ALRNN(M, P, key=k) for k in jax.random.split(ke, J)]
         self.experts = jax.tree_util.tree_map(lambda *a: jnp.stack(a), *experts)   # one ALRNN, arrays stacked over J
-        bound = 1 / np.sqrt(2 * N)
-        self.conv_w = jax.random.uniform(kc, (N, N, 2), jnp.float32, -bound, bound)
+        r = 1 / np.sqrt(2 * N)
+        self.conv_w = jax.random.uniform(kc, (N, N, 2), jnp.float32, -r, r)
         self.conv_b = jnp.zeros(N, jnp.float32)
         self.mlp1 = jax.random.uniform(k1, (J, N + M), jnp.float32, -1, 1) / np.sqrt(N + M)
         self.mlp2 = jax.random.uniform(k2, (J, J), jnp.float32, -1, 1) / np.sqrt(J)
@@ -251,7 +253,7 @@ class DynaMix(eqx.Module):
         self.gate_temperature = jnp.asarray(0.1, jnp.float32)
         self.B = jax.random.uniform(kb, (N, M), jnp.float32, -1, 1) / np.sqrt(M)
         self.gate_noise = jnp.full(N, 0.05, jnp.float32)
-        self.obs_dim, self.delay = N, delay
+        self.obs_dim, self.delay, self.bound = N, delay, bound
 
     @property
     def n_experts(self) -> int:
@@ -285,7 +287,7 @@ class DynaMix(eqx.Module):
              mask: Bool[Array, " T-1"] | None = None, key: PRNGKeyArray | None = None) -> Float[Array, " M"]:
         "One step of the mixture (`mask` and `key` as for `weights`)."
         outputs = eqx.filter_vmap(lambda e: e._step(z))(self.experts)          # (J, M)
-        return self.weights(z, context, encoded, mask, key) @ outputs
+        return jnp.clip(self.weights(z, context, encoded, mask, key) @ outputs, -self.bound, self.bound)
 
     def embed(self, x: Float[Array, "T D"]) -> Float[Array, "T' N"]:
         "`x` with N columns: as it is if D = N, else delay copies (lag `delay`) appended and the first N columns kept."
@@ -570,10 +572,11 @@ class ZeroShotDynaMix(Reconstructor):
     def _fit_info(self) -> dict:
         m = self.model
         return {"M": m.experts.A.shape[-1], "N": m.obs_dim, "n_experts": m.n_experts, "P": m.experts.P,
-                "delay": m.delay, "dim": self.dim}
+                "delay": m.delay, "bound": m.bound, "dim": self.dim}
 
-    def _like(self, M: int, N: int, n_experts: int, P: int, delay: int, dim: int | None) -> "ZeroShotDynaMix":
-        shapes = eqx.filter_eval_shape(DynaMix, M, N, n_experts, P, delay, key=jax.random.key(0))   # traced, not run
+    def _like(self, M: int, N: int, n_experts: int, P: int, delay: int, dim: int | None,
+              bound: float = 100.0) -> "ZeroShotDynaMix":
+        shapes = eqx.filter_eval_shape(DynaMix, M, N, n_experts, P, delay, bound, key=jax.random.key(0))   # traced, not run
         model = jax.tree_util.tree_map(lambda s: jnp.zeros(s.shape, s.dtype), shapes)
         return dataclasses.replace(self, model=model, template=None if dim is None else jnp.zeros(dim, jnp.float32))
 

@@ -118,6 +118,20 @@ def test_a_method_that_raises_is_a_failed_row(tmp_path):
         METHODS.pop("raises", None)
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_system_whose_data_cannot_be_made_is_failed_rows_and_the_run_goes_on(tmp_path, threads):
+    # multi_chua's stored period (393 time units) asks for a sampling step its adaptive solve cannot reach
+    rows = run_benchmark(["multi_chua", "henon"], ["last_value", "mean"], 1, tmp_path / "s.sqlite", quick=True,
+                         progress=False, threads=threads)
+    status = {(r["system"], r["method"]): (r["status"], r.get("error") or "") for r in rows}
+    assert len(status) == 4
+    for m in ("last_value", "mean"):
+        assert status[("multi_chua", m)][0] == "failed"
+        assert status[("multi_chua", m)][1].startswith("the data: DivergedError: multi_chua: the trajectory is not finite")
+        assert status[("henon", m)] == ("ok", "")
+    assert len(ResultStore(tmp_path / "s.sqlite").rows()) == 4     # written, so a rerun does not try them again
+
+
 def test_threads_and_devices_give_the_one_thread_rows(tmp_path):
     """One job at a time (`--threads 1`), two at once on one CPU device (the default on a CPU of 2+ cores) and
     `--devices 2` (two simulated CPU devices) store the same rows: bit for bit on one device, to float32 round-off across two."""

@@ -128,7 +128,7 @@ def _dsrlab_reconstructors():
 
 
 # not registered, with the reason: each entry is an open piece of work
-UNREGISTERED = {"dsrlab.zeroshot.ZeroShotDynaMix": "its trained weights are not shipped yet (issue 19): every fit would fail"}
+UNREGISTERED: dict = {}
 
 
 def test_every_reconstructor_is_registered():

@@ -44,8 +44,10 @@ def calls():
                                  length=length, transient=transient)["mase"],
              context_length=integer(100, minimum=2), dt=positive(0.02), n_steps=integer(200, minimum=2),
              length=integer(300), transient=integer(100, minimum=0)),
-        Call("zeroshot.DynaMix", lambda M, N, n_experts, P, delay, key: zs.DynaMix(M, N, n_experts, P, delay, key=key).generate(x, 5),
-             M=integer(4), N=integer(3), n_experts=integer(2), P=integer(1, minimum=0), delay=integer(2), key=key(K)),
+        Call("zeroshot.DynaMix", lambda M, N, n_experts, P, delay, bound, key:
+             zs.DynaMix(M, N, n_experts, P, delay, bound, key=key).generate(x, 5),
+             M=integer(4), N=integer(3), n_experts=integer(2), P=integer(1, minimum=0), delay=integer(2),
+             bound=positive(100.0), key=key(K)),
         Call("zeroshot.DynaMix.generate", lambda context, n_steps: net.generate(context, n_steps),
              context=array(x), n_steps=integer(5)),
         Call("zeroshot.training_systems", zs.training_systems, max_dim=integer(3)),
