@@ -594,6 +594,6 @@ def pretrained(
     "The pretrained DynaMix, ready to `generate` from a context of up to N coordinates."
     path = weights_path() if path is None else Path(path)
     if not path.is_file():
-        raise InputError(f"no DynaMix weights at {str(path)!r}: the package ships them once they are trained; train them with "
+        raise InputError(f"no DynaMix weights at {str(path)!r} (the package ships them as dsrlab/{WEIGHTS_FILE}: reinstall dsrlab); train your own with "
                          "`python scripts/train_zeroshot.py` (see the zero-shot chapter), or pass the path of a weights file.")
     return load(path, ZeroShotDynaMix)
