@@ -90,6 +90,7 @@ def test_wheel_holds_only_the_package_and_the_license(dist):
     assert not strays, f"files outside the dsrlab package in the wheel: {strays}"
     assert {f"dsrlab/{p.name}" for p in (ROOT / "dsrlab").glob("*.py")} <= set(names)
     assert "dsrlab/data/invariants.json" in names, "the zoo's invariants file is not in the wheel"
+    assert {"dsrlab/data/zeroshot.eqx", "dsrlab/data/zeroshot_training.json"} <= set(names), "the DynaMix weights are not in the wheel"
     assert any(n.startswith(info) and n.rsplit("/", 1)[-1] == "LICENSE" for n in names)
 
 
