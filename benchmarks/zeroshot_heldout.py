@@ -46,7 +46,6 @@ def main():
     p.add_argument("--methods", default=",".join(METHODS))
     args = p.parse_args()
     from dsrlab.bench import Protocol, ResultStore, run_benchmark
-    from dsrlab.systems import get_system
     from dsrlab.zeroshot import DYNAMIX_CASES, HELD_OUT
     systems = [n for n in HELD_OUT if n not in DYNAMIX_CASES]   # DynaMix's examples are scored in the chapter
     methods = args.methods.split(",")
