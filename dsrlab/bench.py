@@ -987,8 +987,8 @@ def _check_engine(scheduler, workers, devices: int, threads):
     if scheduler is not None and importlib.util.find_spec("distributed") is None:
         raise InputError(f"scheduler={scheduler!r} needs Dask distributed, which is not installed here: pip install distributed.")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if threads is None:      # one job per device: two AL-RNN trainings at once deadlock in XLA's CPU runtime (see the text)
-        threads = 1 if scheduler is not None else devices
+    if threads is None:      # on a CPU, a second job's Python (tracing, scoring) runs while the first one computes
+        threads = 1 if scheduler is not None else max(devices, 2 if jax.default_backend() == "cpu" and cores >= 2 else 1)
     threads = check_int(threads, "threads")
     if threads < devices:
         _fail("threads", f">= devices = {devices} (each device runs at least one job)", threads)
@@ -1008,7 +1008,7 @@ def run_benchmark(
     quick: bool = False,       # the short protocol `QUICK` and quick hyperparameters
     protocol: Protocol | None = None,  # default `QUICK` if quick else `Protocol()` (bins chosen from the data for data)
     devices: int = 1,          # spread the jobs of this process over this many JAX devices
-    threads: int | None = None,    # jobs at once in this process (None: `devices`)
+    threads: int | None = None,    # jobs at once in this process (None: `devices`, and at least 2 on a CPU of 2+ cores)
     scheduler: str | None = None,  # None: run here; "local": a Dask LocalCluster of this machine; or a Dask scheduler's address
     workers: int | None = None,    # worker processes of scheduler="local" (default: one per CPU core)
     progress: bool = True,     # tqdm bar over the whole run
@@ -1783,7 +1783,7 @@ def bench(
     lyapunov_time: float = None,  # the data's Lyapunov time in units of dt, if known (else estimated)
     name: str = None,        # what the store and report call the data (default: the file's name)
     devices: int = 1,        # spread the jobs over this many JAX devices of this process
-    threads: int = None,     # jobs at once in this process (default: --devices; see the chapter before using more)
+    threads: int = None,     # jobs at once in this process (default: --devices, and 2 on a CPU of 2 or more cores)
     scheduler: str = None,   # a Dask scheduler's address (tcp://HOST:8786), or `local` for a Dask cluster on this machine
     workers: int = None,     # worker processes of --scheduler local (default: one per CPU core)
     csv: str = "",           # also export every row to this CSV file

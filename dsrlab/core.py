@@ -149,6 +149,18 @@ def compilation_cache() -> Path | None:
 
 compilation_cache()
 
+# %% ../nbs/00_core.ipynb #9c33737c
+def _one_at_a_time(fn: Callable) -> Callable:
+    "`fn` (of arrays, to one array) whose `vmap` loops over the batch instead of batching each operation."
+    f = jax.custom_batching.custom_vmap(fn)
+
+    @f.def_vmap
+    def _loop(axis_size, in_batched, *args):
+        args = tuple(a if b else jnp.broadcast_to(a, (axis_size, *jnp.shape(a))) for a, b in zip(args, in_batched))
+        return jax.lax.map(lambda a: f(*a), args), True
+
+    return f
+
 # %% ../nbs/00_core.ipynb #6a490eea
 def _number(value, name: str, kind: str):
     "`value` as a Python number if it is one (or a 0-d NumPy / JAX array of one), else an `InputError`."

@@ -20,9 +20,9 @@ import numpy as np
 from jax import lax
 from jaxtyping import Array, Bool, Float, PRNGKeyArray
 
-from .core import (InputError, Reconstructor, _describe, _fail, as_array, as_trajectories, as_trajectory, check_dt,
-                         check_generated, check_int, check_key, check_option, check_positive, check_time_grid, fitted,
-                         require_key, warn, x64)
+from .core import (InputError, Reconstructor, _describe, _fail, _one_at_a_time, as_array, as_trajectories,
+                         as_trajectory, check_dt, check_generated, check_int, check_key, check_option, check_positive,
+                         check_time_grid, fitted, require_key, warn, x64)
 from .systems import Flow, Map, rk_solve
 
 # %% auto #0
@@ -444,6 +444,7 @@ class TotalVariationDerivative(Differentiator):
         return self.smooth(x) if self.save_smooth else x
 
 # %% ../nbs/06_sindy.ipynb #853ecb16
+@_one_at_a_time     # batched over coordinates and ensemble members, but one LAPACK solve at a time (chapter 0)
 def _masked_solve(G, b, mask, alpha):
     "Ridge solution on the active features: (G_SS + alpha I) w_S = b_S, and w = 0 elsewhere."
     m = mask.astype(G.dtype)

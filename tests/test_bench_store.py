@@ -132,6 +132,20 @@ def test_a_system_whose_data_cannot_be_made_is_failed_rows_and_the_run_goes_on(t
     assert len(ResultStore(tmp_path / "s.sqlite").rows()) == 4     # written, so a rerun does not try them again
 
 
+def test_two_al_rnn_trainings_at_once_finish(tmp_path):
+    """Two AL-RNN trainings in two threads of one process finish. They deadlocked while the adaptive forcing took its
+    spectral norms with a batched LAPACK call: jaxlib splits such a call over its thread pool (2 threads here) and makes
+    the pool thread that called it wait, so two at once left no thread to do the work. In a subprocess with a time limit,
+    so that a deadlock fails the test instead of hanging the suite."""
+    store = tmp_path / "s.sqlite"
+    code = ("from dsrlab.bench import run_benchmark\n"
+            f"rows = run_benchmark(['lorenz63', 'rossler'], 'alrnn', 1, {str(store)!r}, quick=True, progress=False, threads=2)\n"
+            "print(len(rows))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert r.stdout.split()[-1] == "2"
+
+
 def test_threads_and_devices_give_the_one_thread_rows(tmp_path):
     """One job at a time (`--threads 1`), two at once on one CPU device (the default on a CPU of 2+ cores) and
     `--devices 2` (two simulated CPU devices) store the same rows: bit for bit on one device, to float32 round-off across two."""
