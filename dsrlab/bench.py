@@ -1079,7 +1079,7 @@ def run_benchmark(
                 elsewhere.append(j); bar.update()
 
     def finished(row):
-        db.write(row); new.append(row); bar.update()
+        db.write(row); new.append(row); bar.update(); _count_job()
 
     bar = tqdm(total=len(jobs), desc="dsrlab bench", disable=not progress)
     try:
@@ -1136,6 +1136,18 @@ def zlib_crc(text: str) -> int:
     "A stable small integer from a string (Python's hash() is salted per process)."
     import zlib
     return zlib.crc32(text.encode()) & 0x7FFFFFFF
+
+# %% ../nbs/10_bench.ipynb #e8b0915d
+_CLEAR_EVERY = 300           # jobs between clearings of JAX's in-memory programs in one process
+_jobs_since_clear = [0]
+
+
+def _count_job() -> None:
+    "Count a finished job; every `_CLEAR_EVERY` jobs, drop the programs JAX keeps in memory (`jax.clear_caches`)."
+    _jobs_since_clear[0] += 1
+    if _jobs_since_clear[0] >= _CLEAR_EVERY:
+        _jobs_since_clear[0] = 0
+        jax.clear_caches()
 
 # %% ../nbs/10_bench.ipynb #621ecfea
 def _mean(vals):
@@ -1605,6 +1617,7 @@ def _job_on_worker(job: _Job) -> tuple[dict, list]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("default")
         row = _run_job(job, cache)
+    _count_job()
     return row, [(w.category, str(w.message)) for w in caught]
 
 

@@ -146,6 +146,20 @@ def test_two_al_rnn_trainings_at_once_finish(tmp_path):
     assert r.stdout.split()[-1] == "2"
 
 
+def test_a_long_run_clears_jaxs_in_memory_programs_every_so_many_jobs(tmp_path, monkeypatch):
+    """Every `_CLEAR_EVERY` finished jobs the process drops JAX's in-memory programs: a whole-zoo run kept them all and
+    crashed after about 1,600 jobs, out of memory mappings (chapter 10, "Running the benchmark")."""
+    import dsrlab.bench as bench
+    cleared = []
+    monkeypatch.setattr(bench, "_CLEAR_EVERY", 2)
+    monkeypatch.setattr(bench, "_jobs_since_clear", [0])
+    monkeypatch.setattr(bench.jax, "clear_caches", lambda: cleared.append(True))
+    rows = run_benchmark(["henon", "lorenz63"], ["last_value", "mean"], 1, tmp_path / "s.sqlite", quick=True,
+                         progress=False, threads=1)
+    assert [r["status"] for r in rows] == ["ok"] * 4
+    assert len(cleared) == 2
+
+
 def test_threads_and_devices_give_the_one_thread_rows(tmp_path):
     """One job at a time (`--threads 1`), two at once on one CPU device (the default on a CPU of 2+ cores) and
     `--devices 2` (two simulated CPU devices) store the same rows: bit for bit on one device, to float32 round-off across two."""
