@@ -547,10 +547,13 @@ def evaluate_method(
         notes.append(f"the truth is constant in coordinate(s) {np.flatnonzero(sd == 0).tolist()}: VPT normalises their "
                      "errors by the training standard deviation")
     lam_ref = data["lyapunov_max"]
-    vpt = (valid_prediction_time(truth, gen, step, lyapunov_exponent=lam_ref, std=np.where(sd > 0, sd, scale))
+    lam_vpt = lam_ref if lam_ref is not None and lam_ref > 0 else None   # no Lyapunov time without chaos: VPT in time units
+    if lam_ref is not None and lam_ref <= 0:
+        notes.append(f"the reference exponent is {lam_ref:.3g} <= 0 (not chaotic): VPT is in time units, not Lyapunov times")
+    vpt = (valid_prediction_time(truth, gen, step, lyapunov_exponent=lam_vpt, std=np.where(sd > 0, sd, scale))
            if overlap >= 2 else None)
     raw = lambda x: np.asarray(data["scaler"].inverse(x), np.float64)    # dysts' sMAPE works in the system's own units
-    svpt = smape_prediction_time(raw(truth), raw(gen), step, lyapunov_exponent=lam_ref) if overlap >= 2 else None
+    svpt = smape_prediction_time(raw(truth), raw(gen), step, lyapunov_exponent=lam_vpt) if overlap >= 2 else None
     route = fitted.step_map(data["test"][0][: p.context])
     if route is not None:
         lam = _finite_or_nan(lambda: float(max_lyapunov(route[0], route[1], p.lyapunov_steps, transient=200)) / step)
@@ -565,9 +568,9 @@ def evaluate_method(
         state_space_divergence_drop=_finite_or_nan(lambda: _quietly(state_space_divergence, true_all, gen_all,
                                                                                n_bins=data["n_bins"], outside="drop")),
         power_spectrum_distance=_finite_or_nan(lambda: power_spectrum_distance(truths[0], gens[0], sigma=sigma)),
-        valid_prediction_time=(float(np.mean(np.asarray(vpt.lyapunov_times if lam_ref else vpt.time))) if vpt is not None
+        valid_prediction_time=(float(np.mean(np.asarray(vpt.lyapunov_times if lam_vpt else vpt.time))) if vpt is not None
                                else float("nan")),
-        smape_prediction_time=(float(np.mean(np.asarray(svpt.lyapunov_times if lam_ref else svpt.time))) if svpt is not None
+        smape_prediction_time=(float(np.mean(np.asarray(svpt.lyapunov_times if lam_vpt else svpt.time))) if svpt is not None
                                else float("nan")),
         prediction_error=_finite_or_nan(lambda: prediction_error(truth, gen, min(p.pe_steps, overlap))),
         lyapunov_max=lam, lyapunov_reference=lam_ref,

@@ -132,6 +132,14 @@ def test_a_system_whose_data_cannot_be_made_is_failed_rows_and_the_run_goes_on(t
     assert len(ResultStore(tmp_path / "s.sqlite").rows()) == 4     # written, so a rerun does not try them again
 
 
+def test_a_system_that_is_not_chaotic_is_scored_with_vpt_in_time_units(tmp_path):
+    "Unforced Duffing settles on a fixed point (reference exponent < 0): no Lyapunov time, so VPT in time units, said in a note."
+    rows = run_benchmark("duffing_unforced", ["last_value", "mean"], 1, tmp_path / "s.sqlite", quick=True, progress=False)
+    assert [r["status"] for r in rows] == ["ok", "ok"]
+    for r in rows:
+        assert r["lyapunov_reference"] < 0 and "VPT is in time units" in r["notes"]
+
+
 def test_two_al_rnn_trainings_at_once_finish(tmp_path):
     """Two AL-RNN trainings in two threads of one process finish. They deadlocked while the adaptive forcing took its
     spectral norms with a batched LAPACK call: jaxlib splits such a call over its thread pool (2 threads here) and makes
