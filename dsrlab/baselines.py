@@ -18,7 +18,7 @@ import optax
 from jaxtyping import Array, Float, PRNGKeyArray
 
 from .core import (InputError, NotFittedError, Reconstructor, Windows, _describe, as_array, as_trajectory, check_int,
-                         check_positive, check_real, fitted, require_key, train_loop, x64)
+                         check_positive, check_real, fitted, require_key, Training, x64)
 
 
 def _plain(value):
@@ -276,15 +276,17 @@ class NeuralODE(Reconstructor):
         return VectorField(eqx.nn.MLP(dim, dim, self.width, self.depth, activation=jax.nn.gelu, key=key))
 
     def _fit(self, trajectories, dt, key):
-        key = require_key(key, "NeuralODE.fit")
-        k_init, k_train = jax.random.split(key)
+        return self._training(trajectories, dt, key).run()
+
+    def _training(self, trajectories, dt, key):
+        k_init, k_train = jax.random.split(require_key(key, "NeuralODE.fit"))
         params, static = eqx.partition(self._new_field(trajectories[0].shape[-1], k_init), eqx.is_inexact_array)
         optimizer = _adam_cosine(float(self.lr), self.n_steps)
         step = jax.tree_util.Partial(_shooting_step, Windows(trajectories, self.horizon), static, optimizer, dt,
                                      self.batch_size)
-        (params, _), _ = train_loop(step, (params, optimizer.init(params)), self.n_steps, key=k_train,
-                                    progress=self.progress, desc="NeuralODE")
-        return dataclasses.replace(self, field=eqx.combine(params, static), dt=float(dt))
+        finish = lambda state, history: dataclasses.replace(self, field=eqx.combine(state[0], static), dt=float(dt))
+        return Training(step, (params, optimizer.init(params)), self.n_steps, k_train, finish,
+                        dict(progress=self.progress, desc="NeuralODE"))
 
     def _generate(self, context, n_steps, key):
         return _node_forecast(self.field, context[-1], n_steps, self.dt)

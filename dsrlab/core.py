@@ -21,7 +21,7 @@ import sys
 import threading
 import warnings
 from pathlib import Path
-from typing import Callable, ClassVar
+from typing import Callable, ClassVar, NamedTuple
 
 import jax
 import equinox as eqx
@@ -35,7 +35,7 @@ __all__ = ['InputError', 'warn', 'warnings_above_bars', 'x64', 'compilation_cach
            'check_option', 'check_key', 'require_key', 'fitted', 'as_array', 'as_trajectory', 'as_batch',
            'check_time_grid', 'Standardizer', 'standardize', 'delay_embed', 'train_test_split', 'sample_subsequences',
            'as_trajectories', 'check_dt', 'NotFittedError', 'DivergedError', 'check_generated', 'Reconstructor', 'load',
-           'Windows', 'NonFiniteLossError', 'fingerprint', 'train_loop']
+           'Windows', 'NonFiniteLossError', 'fingerprint', 'train_loop', 'Training', 'train_together']
 
 # %% ../nbs/00_core.ipynb #4091abdf
 class InputError(ValueError):
@@ -537,13 +537,40 @@ class Reconstructor(eqx.Module):
         key: PRNGKeyArray | None = None,  # randomness of the fit (initialisation, batches); a method that uses it requires it
     ) -> "Reconstructor":
         "A fitted copy of this estimator (which is left unchanged)."
+        dt = self._check_fit_dt(dt)
+        return self._fit(self._fit_data(data, key), dt, key)
+
+    def fit_many(
+        self,
+        datasets: list,            # one training set per fit, each as `fit` takes its `data`
+        dt: float | None,          # the sampling step of all of them; None for maps
+        *,
+        keys=None,                 # one key per training set (a list, or keys stacked by jax.random.split)
+    ) -> list:
+        """Fitted copies, one per (training set, key): each is what `fit(data, dt, key=key)` returns, within round-off.
+
+        A method that trains by `train_loop` runs fits whose data have the same shapes as one vmapped computation
+        (`train_together`); the others fit one after the other. A non-finite loss in any fit stops them all."""
+        if not isinstance(datasets, (list, tuple)) or not datasets:
+            _fail("datasets", "a non-empty list of training sets (one per fit)", _describe(datasets))
+        keys = [None] * len(datasets) if keys is None else list(keys)
+        if len(keys) != len(datasets):
+            _fail("keys", f"one key per training set ({len(datasets)})", f"{len(keys)} keys")
+        dt = self._check_fit_dt(dt)
+        return self._fit_many([self._fit_data(d, k) for d, k in zip(datasets, keys)], dt, keys)
+
+    def _check_fit_dt(self, dt):
         dt = check_dt(dt, allow_map="map" in self.kinds)
         if dt is not None and "flow" not in self.kinds:
             _fail("dt", f"None: {type(self).__name__} learns maps", dt)
+        return dt
+
+    def _fit_data(self, data, key) -> list:
+        "The checked trajectories of `data` (and `key` checked)."
         trajectories = as_trajectories(data, "data", min_length=self._min_length())
         if key is not None:
             check_key(key)
-        return self._fit(trajectories, dt, key)
+        return trajectories
 
     def generate(
         self,
@@ -591,6 +618,16 @@ class Reconstructor(eqx.Module):
     def _min_length(self) -> int:
         "Shortest training trajectory the method can use."
         return 2
+
+    def _training(self, trajectories: list, dt: float | None, key: PRNGKeyArray) -> "Training | None":
+        "The fit as a `Training` not yet run, for a method that trains by `train_loop` (None: `_fit` does it all)."
+        return None
+
+    def _fit_many(self, trajectories: list, dt: float | None, keys: list) -> list:
+        "One fitted copy per (trajectories, key): by one `train_together` call where the trainings allow it."
+        trainings = [self._training(t, dt, k) for t, k in zip(trajectories, keys)] if len(keys) > 1 else [None]
+        together = None if None in trainings else train_together(trainings)
+        return together if together is not None else [self._fit(t, dt, k) for t, k in zip(trajectories, keys)]
 
     def hyperparameters(self) -> dict:
         "The constructor's arguments as this estimator holds them: `type(self)(**self.hyperparameters())` is it unfitted."
@@ -791,6 +828,16 @@ class NonFiniteLossError(FloatingPointError):
         self.step, self.state = step, state
 
 
+def _member_keys(key) -> bool:
+    "False for one JAX key, True for one key per member (a stack of them), an `InputError` for anything else."
+    typed = isinstance(key, jax.Array) and jnp.issubdtype(key.dtype, jax.dtypes.prng_key)
+    if isinstance(key, jax.Array) and key.size and (typed and key.ndim == 1 or key.dtype == jnp.uint32 and key.ndim == 2
+                                                    and key.shape[1] == 2):
+        return True
+    check_key(key)
+    return False
+
+
 @eqx.filter_jit
 def _run_steps(step, state, keys):
     "`len(keys)` applications of `step` in one `lax.scan`: the compiled unit of `train_loop`."
@@ -866,7 +913,8 @@ def train_loop(
     state,                   # the initial training state: a pytree of arrays (parameters, optimiser state, ...)
     n_steps: int,            # optimiser steps in all
     *,
-    key: PRNGKeyArray,       # randomness of the steps (batches, noise)
+    key: PRNGKeyArray,       # randomness of the steps (batches, noise); one key per member for a step of members (see
+                             # `train_together`): each member's keys are then those its key alone would give
     steps_per_call: int = 50,  # steps per compiled call (between progress updates, checks and checkpoints)
     progress: bool = True,   # a tqdm bar
     desc: str = "training",  # the bar's label
@@ -880,10 +928,11 @@ def train_loop(
     "The state after `n_steps` steps of `step` and the history of each metric (an array per metric, one row per step)."
     n_steps, spc = check_int(n_steps, "n_steps"), check_int(steps_per_call, "steps_per_call")
     end = n_steps if stop_at is None else min(n_steps, check_int(stop_at, "stop_at", 0))
-    check_key(key)
+    members = _member_keys(key)
     if checkpoint is not None:
         checkpoint = _check_writable(checkpoint, "checkpoint")   # before any work, not at the first save
-    keys = lambda at, n: jax.random.split(jax.random.fold_in(key, at), n)   # the same keys on resume
+    one = lambda k, at, n: jax.random.split(jax.random.fold_in(k, at), n)   # the same keys on resume
+    keys = (lambda at, n: jax.vmap(lambda k: one(k, at, n), out_axes=1)(key)) if members else (lambda at, n: one(key, at, n))
     first = min(spc, end) or 1   # the shapes of the first call: its trace is the one the loop then runs
     shapes = jax.eval_shape(lambda s: _run_steps(step, s, keys(0, first))[1], state)
     history = {k: np.full((n_steps,) + v.shape[1:], np.nan, np.float32) for k, v in shapes.items()}
@@ -935,3 +984,49 @@ def train_loop(
     if checkpoint is not None:
         save({"state": state, "history": history, "done": np.asarray(done, np.int64)})
     return state, history
+
+# %% ../nbs/00_core.ipynb #e0fe777c
+class Training(NamedTuple):
+    "One `train_loop` run, not yet started: what a method's fit hands over so that several fits can run as one."
+    step: Callable           # step(state, key) -> (state, metrics): a `Partial` holding this fit's arrays (its data)
+    state: object            # the initial training state
+    n_steps: int             # optimiser steps
+    key: PRNGKeyArray        # the key of this run's steps
+    finish: Callable         # finish(state, history) -> the fitted result
+    options: dict = {}       # `train_loop`'s other keywords (steps_per_call, progress, desc, checkpoint, settings)
+
+    def run(self):
+        "The result of this training run alone."
+        return self.finish(*train_loop(self.step, self.state, self.n_steps, key=self.key, **self.options))
+
+
+def _each_member(step, state, keys):
+    "`step` of every member: the arrays of `step` and `state` carry a leading member axis, `keys` one key per member."
+    return eqx.filter_vmap(lambda st, s, k: st(s, k))(step, state, keys)
+
+
+def _stackable(trainings: list, arrays: list, rest: list) -> bool:
+    "Do the trainings differ only in their arrays' values (same step, settings, shapes and dtypes, no checkpoint)?"
+    first = trainings[0]
+    if any(t.options.get("checkpoint") is not None for t in trainings):
+        return False
+    spec = lambda tree: (jax.tree_util.tree_structure(tree), [(a.shape, a.dtype) for a in jax.tree_util.tree_leaves(tree)])
+    return all(t.n_steps == first.n_steps and t.options == first.options and spec(a) == spec(arrays[0])
+               and eqx.tree_equal(r, rest[0]) is True for t, a, r in zip(trainings, arrays, rest))
+
+
+def train_together(
+    trainings: list,         # `Training`s of one method on data of one shape, with their own keys
+) -> list | None:
+    "The results of all `trainings` from one `train_loop` of their vmapped step, or None if they cannot be stacked."
+    if not trainings or not all(isinstance(t, Training) for t in trainings):
+        _fail("trainings", "a non-empty list of Training", _describe(trainings))
+    arrays, rest = zip(*(eqx.partition((t.step, t.state), eqx.is_array) for t in trainings))
+    if not _stackable(trainings, arrays, rest):
+        return None
+    step, state = eqx.combine(jax.tree_util.tree_map(lambda *xs: jnp.stack(xs), *arrays), rest[0])
+    keys = jnp.stack([t.key for t in trainings])
+    state, history = train_loop(jax.tree_util.Partial(_each_member, step), state, trainings[0].n_steps, key=keys,
+                                **trainings[0].options)
+    member = lambda i: jax.tree_util.tree_map(lambda a: a[i] if eqx.is_array(a) else a, state)
+    return [t.finish(member(i), {k: v[:, i] for k, v in history.items()}) for i, t in enumerate(trainings)]

@@ -20,7 +20,7 @@ from jaxtyping import Array, Complex, Float, Int, PRNGKeyArray
 
 from .core import (
     InputError, NotFittedError, Reconstructor, Windows, _describe, as_array, as_batch, as_trajectories, as_trajectory,
-    check_generated, check_int, check_key, check_option, check_positive, fitted, require_key, train_loop)
+    check_generated, check_int, check_key, check_option, check_positive, fitted, require_key, Training)
 from .hippo import discretize, dplr, nplr, s4d_init  # discretize: the dense rule, re-exported here
 
 # %% auto #0
@@ -1012,15 +1012,15 @@ def _sgd_step(task, static, data, lr, n_steps, weight_decay, state, key):
     return (eqx.apply_updates(params, updates), opt_state), {"loss": loss}
 
 
-def _fit(model, task, data, n_steps, lr, weight_decay, key, progress=False, desc="training", checkpoint=None, settings=None):
-    "The model after `n_steps` steps of `task` by `dsrlab.core.train_loop`, and the loss at every step."
+def _training(model, task, data, n_steps, lr, weight_decay, key, progress=False, desc="training", checkpoint=None,
+              settings=None) -> Training:
+    "`n_steps` steps of `task` by `dsrlab.core.train_loop`, not yet run: its result is the model and the loss at every step."
     params, static = eqx.partition(model, eqx.is_inexact_array)
     opt_state = _optimizer(params, lr, n_steps, weight_decay).init(params)
     # a Partial of a module-level function with hashable settings: a second fit of the same shapes reuses the compiled steps
     step = jax.tree_util.Partial(_sgd_step, task, static, data, lr, n_steps, weight_decay)
-    (params, _), history = train_loop(step, (params, opt_state), n_steps, key=key, progress=progress, desc=desc,
-                                      checkpoint=checkpoint, settings=settings)
-    return eqx.combine(params, static), history["loss"]
+    return Training(step, (params, opt_state), n_steps, key, lambda state, history: (eqx.combine(state[0], static),
+                    history["loss"]), dict(progress=progress, desc=desc, checkpoint=checkpoint, settings=settings))
 
 
 def _check_optimiser(lr, weight_decay) -> tuple[float, float]:
@@ -1056,8 +1056,8 @@ def fit_classifier(
     if not (np.issubdtype(y.dtype, np.integer) and y.min() >= 0 and y.max() < n_classes):
         raise InputError(f"y must be integer class labels in [0, {n_classes}) (the model's d_out); got {y.dtype} values"
                          + (f" in [{y.min()}, {y.max()}]." if np.issubdtype(y.dtype, np.number) else "."))
-    return _fit(model, _Classification(batch_size), (X, jnp.asarray(y, jnp.int32)), n_steps, lr, weight_decay,
-                key, progress, "fit_classifier", checkpoint, dict(batch_size=batch_size, lr=lr, weight_decay=weight_decay))
+    return _training(model, _Classification(batch_size), (X, jnp.asarray(y, jnp.int32)), n_steps, lr, weight_decay, key,
+                     progress, "fit_classifier", checkpoint, dict(batch_size=batch_size, lr=lr, weight_decay=weight_decay)).run()
 
 
 def fit_forecaster(
@@ -1076,6 +1076,13 @@ def fit_forecaster(
     checkpoint: str | None = None,  # file to resume from and save to (see `dsrlab.core.train_loop`)
 ) -> tuple[SequenceModel, np.ndarray]:
     "The model trained to predict `x_{t+1}` from `x_{<=t}` on random windows (plus `rollout` closed-loop steps), and the loss at every step."
+    return _forecaster_training(model, data, window, n_steps, batch_size, lr, weight_decay, noise, rollout, key, progress,
+                                checkpoint).run()
+
+
+def _forecaster_training(model, data, window, n_steps, batch_size, lr, weight_decay, noise, rollout, key, progress,
+                         checkpoint) -> Training:
+    "`fit_forecaster`'s arguments checked, and its training not yet run."
     if not isinstance(model, SequenceModel) or model.pool != "none" or model.encoder.in_features != model.decoder.out_features:
         raise InputError("model must be a forecaster: a SequenceModel with pool='none' and d_in == d_out.")
     window = check_int(window, "window", minimum=2)
@@ -1091,8 +1098,8 @@ def fit_forecaster(
                          f"one trajectory; got {'length' if len(lengths) == 1 else 'lengths'} {lengths if len(lengths) > 1 else lengths[0]}.")
     windows = Windows(trajectories, window + rollout + 1)   # shorter trajectories are left out
     settings = dict(window=window, batch_size=batch_size, lr=lr, weight_decay=weight_decay, noise=noise, rollout=rollout)
-    return _fit(model, _Forecasting(window, rollout, batch_size, noise), windows, n_steps, lr, weight_decay, key,
-                progress, "fit_forecaster", checkpoint, settings)
+    return _training(model, _Forecasting(window, rollout, batch_size, noise), windows, n_steps, lr, weight_decay, key,
+                     progress, "fit_forecaster", checkpoint, settings)
 
 # %% ../nbs/04_ssm.ipynb #fa84ed0e
 def _state_vector(tree) -> tuple[Array, Callable]:
@@ -1173,11 +1180,18 @@ class SSMForecaster(Reconstructor):
         return SequenceModel(D, D, self.H, self.n_layers, self.layer, self.N, skip=True, key=key, **(self.layer_options or {}))
 
     def _fit(self, trajectories, dt, key):
+        return self._training(trajectories, dt, key).run()
+
+    def _training(self, trajectories, dt, key):
         k0, k1 = jax.random.split(require_key(key, "SSMForecaster.fit"))
-        model, losses = fit_forecaster(self._network(trajectories[0].shape[1], k0), trajectories, self.window, self.n_steps,
-                                       self.batch_size, self.lr, self.weight_decay, self.noise, self.rollout, key=k1,
-                                       progress=self.progress, checkpoint=self.checkpoint)
-        return dataclasses.replace(self, model=model, losses=jnp.asarray(losses))
+        training = _forecaster_training(self._network(trajectories[0].shape[1], k0), trajectories, self.window,
+                                        self.n_steps, self.batch_size, self.lr, self.weight_decay, self.noise, self.rollout,
+                                        k1, self.progress, self.checkpoint)
+
+        def finish(state, history):
+            model, losses = training.finish(state, history)
+            return dataclasses.replace(self, model=model, losses=jnp.asarray(losses))
+        return training._replace(finish=finish)
 
     def _generate(self, context, n_steps, key):
         return _generate(self.model, context, n_steps)

@@ -226,10 +226,13 @@ def _teacher_forcing_step(static, windows: Windows, cfg: TrainConfig, ensemble: 
     """The step `train_loop` runs: one optimiser step of the model, or of every member of an ensemble (`vmap`).
 
     Each member draws its batches from its own key, kept in the state (so a member of an ensemble trains exactly
-    as it would alone with that key); the loop's `key` is not needed. The step counter is shared: under `vmap`,
+    as it would alone with that key); the loop's `key` is not needed. The members share the windows, or each has its
+    own (stacked `Windows`: `fit_many`'s fits of several data sets). The step counter is shared: under `vmap`,
     the adaptive-alpha `cond` stays a branch instead of computing both sides."""
-    one = lambda member: _member_step(member, state["step"], static, windows, cfg)
-    member, metrics = (jax.vmap(one) if ensemble else one)(state["member"])
+    one = lambda member, w: _member_step(member, state["step"], static, w, cfg)
+    if ensemble:
+        one = jax.vmap(one, in_axes=(0, 0 if windows.data.ndim == 3 else None))
+    member, metrics = one(state["member"], windows)
     return {**state, "member": member, "step": state["step"] + 1}, metrics
 
 # %% ../nbs/08_training.ipynb #f9b09bb6
@@ -292,10 +295,12 @@ def _evaluation(static, x_eval, eval_every, keep_best, ensemble, n_members, shap
 
 
 def _train(model, data, cfg: TrainConfig, *, key, ensemble, eval_every, eval_length, checkpoint, checkpoint_every,
-           stop_at, progress, desc, keep_best=False):
+           stop_at, progress, desc, keep_best=False, member_data=False):
+    "`train_gtf`'s and `train_stf`'s work; `member_data`: an ensemble whose members each train on their own `data[i]` with `key[i]`."
     # --- validation on the host, before anything compiles (`cfg` checked its own fields when it was made)
     _check_model(model)
-    require_key(key, "train_gtf" if cfg.tau is None else "train_stf")
+    if not member_data:
+        require_key(key, "train_gtf" if cfg.tau is None else "train_stf")
     n_steps, spc = cfg.n_steps, cfg.steps_per_call
     for name, flag in (("ensemble", ensemble), ("keep_best", keep_best), ("progress", progress)):
         if not isinstance(flag, (bool, np.bool_)):
@@ -313,7 +318,8 @@ def _train(model, data, cfg: TrainConfig, *, key, ensemble, eval_every, eval_len
         _check_writable(Path(checkpoint), "checkpoint")
     if cfg.mar_units > model.latent.latent_dim:
         raise InputError(f"mar_units must be <= M = {model.latent.latent_dim} (the latent dimension); got {cfg.mar_units}.")
-    trajectories = _training_data(data, model.obs_dim, cfg.seq_len)
+    datasets = [_training_data(d, model.obs_dim, cfg.seq_len) for d in (data if member_data else [data])]
+    trajectories = datasets[0]
     if keep_best and not eval_every:
         raise InputError("keep_best=True needs eval_every (the steps at which D_stsp is evaluated); got eval_every=None.")
     longest = max(trajectories, key=len)
@@ -331,7 +337,7 @@ def _train(model, data, cfg: TrainConfig, *, key, ensemble, eval_every, eval_len
     a0 = cfg.alpha if cfg.alpha is not None else (cfg.alpha0 if cfg.tau is None else 1.0)
     member = dict(params=params, opt_state=eqx.filter_vmap(opt.init)(params) if ensemble else opt.init(params),
                   alpha=jnp.full(shape, a0, jnp.float32),
-                  key=jax.random.key_data(jax.random.split(key, n_members) if ensemble else key))
+                  key=jax.random.key_data(jax.random.split(key, n_members) if ensemble and not member_data else key))
     state = {"member": member, "step": jnp.zeros((), jnp.int32)}
     callback = None
     if eval_every:
@@ -342,7 +348,9 @@ def _train(model, data, cfg: TrainConfig, *, key, ensemble, eval_every, eval_len
         if keep_best:
             state["eval"]["best_params"] = params
         callback = _evaluation(static, np.asarray(longest[:eval_length]), eval_every, keep_best, ensemble, n_members, shape)
-    step = jax.tree_util.Partial(_teacher_forcing_step, static, Windows(trajectories, cfg.seq_len), cfg, bool(ensemble))
+    windows = [Windows(t, cfg.seq_len) for t in datasets]
+    windows = jax.tree_util.tree_map(lambda *a: jnp.stack(a), *windows) if member_data else windows[0]
+    step = jax.tree_util.Partial(_teacher_forcing_step, static, windows, cfg, bool(ensemble))
     settings = {"config": dataclasses.asdict(cfg), "ensemble": bool(ensemble), "members": n_members,
                 "eval_every": eval_every, "eval_length": eval_length, "keep_best": bool(keep_best)}
     state, history = train_loop(step, state, n_steps, key=key, steps_per_call=spc, progress=progress, desc=desc,
@@ -596,19 +604,38 @@ class PLRNNReconstructor(Reconstructor):
             M = max(M, D)
         return make_model(self.kind, D, M, key=key, observation=self.observation, hidden=self.hidden, P=self.P)
 
-    def _fit(self, trajectories, dt, key):
-        k_model, k_train = jax.random.split(require_key(key, "PLRNNReconstructor.fit"))
-        model = self._make(int(trajectories[0].shape[1]), k_model)
+    def _config(self, trajectories) -> tuple[TrainConfig, dict]:
+        "The `TrainConfig` and the other arguments of the `train_gtf` (or `train_stf`) run these hyperparameters make."
         seq_len = min(check_int(self.seq_len, "seq_len", minimum=2), max(len(t) for t in trajectories))
         spc = check_int(self.steps_per_call, "steps_per_call")
-        common = dict(n_steps=self.n_steps, seq_len=seq_len, batch_size=self.batch_size, lr=self.lr, clip_norm=self.clip_norm,
-                      noise=self.noise, reg_latent=self.reg_latent, steps_per_call=spc, progress=self.progress,
-                      checkpoint=self.checkpoint, checkpoint_every=spc * max(1, 1000 // spc) if self.checkpoint else None)
-        if self.forcing == "gtf":
-            res = train_gtf(model, trajectories, key=k_train, alpha=self.alpha, alpha_decay=self.alpha_decay, **common)
-        else:
-            res = train_stf(model, trajectories, key=k_train, tau=self.tau, **common)
+        gtf = self.forcing == "gtf"
+        cfg = TrainConfig(n_steps=self.n_steps, seq_len=seq_len, batch_size=self.batch_size, lr=self.lr, clip_norm=self.clip_norm,
+                          noise=self.noise, alpha=self.alpha if gtf else 1.0, alpha_decay=self.alpha_decay,
+                          tau=None if gtf else self.tau, reg_latent=self.reg_latent, steps_per_call=spc)
+        return cfg, dict(eval_every=None, eval_length=2, checkpoint=self.checkpoint, stop_at=None, progress=self.progress,
+                         checkpoint_every=spc * max(1, 1000 // spc) if self.checkpoint else None,
+                         desc="GTF" if gtf else f"STF tau={self.tau}")
+
+    def _fit(self, trajectories, dt, key):
+        k_model, k_train = jax.random.split(require_key(key, "PLRNNReconstructor.fit"))
+        cfg, options = self._config(trajectories)
+        res = _train(self._make(int(trajectories[0].shape[1]), k_model), trajectories, cfg, key=k_train, ensemble=False,
+                     **options)
         return dataclasses.replace(self, model=res.model, loss=jnp.asarray(res.history["loss"]))
+
+    def _fit_many(self, trajectories, dt, keys):
+        "The fits as one ensemble trained by `vmap`, each member on its own data with its own key (data of one shape)."
+        shapes = {tuple(t.shape for t in ts) for ts in trajectories}
+        if len(keys) == 1 or len(shapes) > 1 or self.checkpoint is not None:
+            return [self._fit(t, dt, k) for t, k in zip(trajectories, keys)]
+        k_models, k_trains = zip(*(jax.random.split(require_key(k, "PLRNNReconstructor.fit")) for k in keys))
+        D = int(trajectories[0][0].shape[1])
+        models = [eqx.partition(self._make(D, k), eqx.is_array) for k in k_models]
+        ensemble = eqx.combine(jax.tree_util.tree_map(lambda *a: jnp.stack(a), *(m[0] for m in models)), models[0][1])
+        cfg, options = self._config(trajectories[0])
+        res = _train(ensemble, trajectories, cfg, key=jnp.stack(k_trains), ensemble=True, member_data=True, **options)
+        loss = jnp.asarray(res.history["loss"])
+        return [dataclasses.replace(self, model=ensemble_member(res.model, i), loss=loss[:, i]) for i in range(len(keys))]
 
     def _generate(self, context, n_steps, key):
         return _free_run(self.model, context[-1], n_steps)

@@ -87,6 +87,25 @@ def test_fit_generate_contract(name, fitted_models, tmp_path):
 
 
 @pytest.mark.parametrize("name", list_methods())
+def test_fit_many_gives_each_fit(name, fitted_models):
+    """`fit_many` over two training sets with two keys gives the models `fit` gives for each (the trained methods in one
+    vmapped call, the others one after the other): the same forecasts, to float32 round-off."""
+    x, dt = _data(name)
+    est = _estimator(name)
+    sets, keys = [[x[:250], x[250:]], [x[150:], x[:150]]], [jax.random.key(0), jax.random.key(5)]
+    _, first, _, _ = _fit(name, fitted_models)
+    alone = [first, est.fit(sets[1], dt, key=keys[1])]
+    ctx = x[:max(first.context_length, 50)]
+    for together, single in zip(est.fit_many(sets, dt, keys=keys), alone):
+        np.testing.assert_allclose(np.asarray(together.generate(ctx, 20, key=jax.random.key(1))),
+                                   np.asarray(single.generate(ctx, 20, key=jax.random.key(1))), rtol=1e-3, atol=1e-3)
+    with pytest.raises(InputError, match="one key per training set"):
+        est.fit_many(sets, dt, keys=keys[:1])
+    with pytest.raises(InputError, match="a non-empty list of training sets"):
+        est.fit_many([], dt)
+
+
+@pytest.mark.parametrize("name", list_methods())
 def test_bad_input_is_refused_before_compiling(name, fitted_models):
     x, dt = _data(name)
     est = _estimator(name)

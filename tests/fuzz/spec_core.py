@@ -78,4 +78,12 @@ def calls():
         Call("core.train_loop", lambda n_steps, steps_per_call, key: core.train_loop(
                  step, jnp.zeros(3), n_steps, key=key, steps_per_call=steps_per_call, progress=False)[0],
              n_steps=integer(20), steps_per_call=integer(10), key=key(K)),
+        Call("core.Training", lambda n_steps, key: core.Training(step, jnp.zeros(3), n_steps, key, lambda s, h: s,
+                                                                  dict(progress=False)).run(),
+             n_steps=integer(20), key=key(K)),
+        Call("core.train_together", lambda n_steps: core.train_together([
+                 core.Training(step, jnp.zeros(3), n_steps, jax.random.key(i), lambda s, h: s, dict(progress=False))
+                 for i in range(2)])[1], n_steps=integer(20)),
+        Call("core.Reconstructor.fit_many", lambda data, dt: ar.fit_many([data, data], dt)[1].A, data=array(rot),
+             dt=positive(0.1, optional=True)),
     ]
