@@ -9,7 +9,7 @@ The jobs are then placed on W identical workers, longest first, each on the work
 scheduling; within 4/3 of the best possible makespan), and the makespan is printed beside its lower bound
 max(total / W, longest job). A worker is what measured the times: one job at a time on a 2-core machine.
 
-Run: .venv/bin/python benchmarks/zoo_projection.py [--store benchmarks/results/default_suite.csv] [--extra mamba=93]
+Run: .venv/bin/python benchmarks/zoo_projection.py [--store benchmarks/results/default_suite_2026-12-05.csv] [--extra mamba=93]
 """
 import argparse
 import heapq
@@ -40,7 +40,7 @@ def makespan(durations: list[float], workers: int) -> float:
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--store", default="benchmarks/results/default_suite.csv", help="a store (.sqlite) or its CSV export")
+    p.add_argument("--store", default="benchmarks/results/default_suite_2026-12-05.csv", help="a store (.sqlite) or its CSV export")
     p.add_argument("--extra", nargs="*", default=["mamba=93"], help="METHOD=SECONDS for methods the run left out")
     p.add_argument("--seeds", type=int, default=3)
     p.add_argument("--workers", type=int, nargs="*", default=[1, 8, 64])

@@ -625,9 +625,12 @@ class Reconstructor(eqx.Module):
 
     def _fit_many(self, trajectories: list, dt: float | None, keys: list) -> list:
         "One fitted copy per (trajectories, key): by one `train_together` call where the trainings allow it."
-        trainings = [self._training(t, dt, k) for t, k in zip(trajectories, keys)] if len(keys) > 1 else [None]
-        together = None if None in trainings else train_together(trainings)
-        return together if together is not None else [self._fit(t, dt, k) for t, k in zip(trajectories, keys)]
+        if len(keys) > 1:
+            trainings = [self._training(t, dt, k) for t, k in zip(trajectories, keys)]
+            together = None if None in trainings else train_together(trainings)
+            if together is not None:
+                return together
+        return [self._fit(t, dt, k) for t, k in zip(trajectories, keys)]
 
     def hyperparameters(self) -> dict:
         "The constructor's arguments as this estimator holds them: `type(self)(**self.hyperparameters())` is it unfitted."
