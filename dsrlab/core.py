@@ -545,7 +545,7 @@ class Reconstructor(eqx.Module):
         datasets: list,            # one training set per fit, each as `fit` takes its `data`
         dt: float | None,          # the sampling step of all of them; None for maps
         *,
-        keys=None,                 # one key per training set (a list, or keys stacked by jax.random.split)
+        keys: list | None = None,  # one key per training set (a list, or keys stacked by jax.random.split)
     ) -> list:
         """Fitted copies, one per (training set, key): each is what `fit(data, dt, key=key)` returns, within round-off.
 
