@@ -5,8 +5,8 @@ difference between the parameters of the two routes (float32 round-off: they are
     .venv/bin/python benchmarks/seeds_together.py shallow_plrnn 2000    # METHOD STEPS
     .venv/bin/python benchmarks/seeds_together.py lru 300
 
-On a 2-core CPU (6 Dec 2026): shallow PLRNN (2,000 steps) 1.29x, AL-RNN (2,000) 1.37x, neural ODE (300) 1.20x faster
-together; LRU (300) 0.93x, S4D (300) 0.85x, Mamba (60) 0.83x.
+On a 2-core CPU (6 Dec 2026, two runs): shallow PLRNN (2,000 steps) 1.16-1.29x, AL-RNN (2,000) 1.14-1.37x, neural ODE (300) 1.20x faster
+together; LRU (300) 0.93-0.99x, S4D (300) 0.85x, Mamba (60) 0.83x.
 """
 import sys
 import time

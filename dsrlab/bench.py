@@ -193,7 +193,7 @@ register_method("resdmd", KoopmanReconstructor, dict(n_centres=100, epsilon=0.1)
                 fast=False, family="koopman")
 register_method("hankel_dmd", HankelDMDReconstructor, dict(delays=8), family="koopman")
 register_method("esn", EchoStateNetwork, dict(size=300), quick=dict(size=200), family="reservoir")
-# together: the seeds in one vmapped fit where that is faster on a CPU (3 Lorenz-63 fits: 1.2-1.4x; the SSMs' 0.8-0.9x)
+# together: the seeds in one vmapped fit where that is faster on a CPU (3 Lorenz-63 fits: 1.1-1.4x; the SSMs' 0.8-1.0x)
 register_method("neural_ode", NeuralODE, dict(n_steps=1000), quick=dict(n_steps=300), fast=False, family="neural",
                 together=True)
 register_method("shallow_plrnn", PLRNNReconstructor, dict(kind="shallow", latent=None, hidden=50, **_GTF),
