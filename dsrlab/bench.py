@@ -503,6 +503,9 @@ def _check_data(data: dict, protocol: Protocol) -> dict:
     return data
 
 
+_BOUND = 1e4    # a forecast farther than this many training standard deviations from the training mean has diverged
+
+
 def evaluate_method(
     method: Method | str,  # the method to run (or its registered name)
     data: dict,            # from `benchmark_data` or `user_data`
@@ -510,7 +513,7 @@ def evaluate_method(
     hyper: dict | None = None,  # hyperparameters of the estimator (None: the method's defaults)
     *,
     key: PRNGKeyArray,     # randomness of the fit and of stochastic forecasts
-    bound: float = 1e4,    # a forecast farther than `bound` training standard deviations from the training mean has diverged
+    bound: float = _BOUND,  # a forecast farther than `bound` training standard deviations from the training mean has diverged
     progress: bool = False,  # a bar for the training, if the estimator takes `progress`
 ) -> dict:
     "Fits `method` on the training data, generates from each test context and scores the forecasts; `notes` says what the numbers do not."
@@ -1028,7 +1031,7 @@ def _run_job(
         if fit is None:
             row.update(status="ok", **evaluate_method(job.method, d, job.protocol, job.hyper, key=key, progress=progress))
         else:
-            row.update(status="ok", **_score(job.method, *fit, d, job.protocol, jax.random.split(key)[1], 1e4))
+            row.update(status="ok", **_score(job.method, *fit, d, job.protocol, jax.random.split(key)[1], _BOUND))
             row["notes"] = "; ".join(filter(None, [row["notes"], f"fitted with seeds {list(job.group)} in one vmapped call; "
                                                                   "fit_time is its time over the number of seeds"]))
     except (KeyboardInterrupt, SystemExit):
