@@ -1214,14 +1214,28 @@ def zlib_crc(text: str) -> int:
     return zlib.crc32(text.encode()) & 0x7FFFFFFF
 
 # %% ../nbs/10_bench.ipynb #e8b0915d
-_CLEAR_EVERY = 300           # jobs between clearings of JAX's in-memory programs in one process
+_CLEAR_EVERY = 300           # jobs between clearings where the process's memory mappings cannot be counted
 _jobs_since_clear = [0]
 
 
+def _read_count(path: str, lines: bool = False) -> int | None:
+    "The number in a /proc file, or its number of lines; None where there is no such file (not Linux)."
+    try:
+        with open(path, "rb") as f:
+            return sum(1 for _ in f) if lines else int(f.read())
+    except (OSError, ValueError):
+        return None
+
+
+_MAP_LIMIT = _read_count("/proc/sys/vm/max_map_count")   # Linux's limit of mappings per process (65,530 by default)
+
+
 def _count_job() -> None:
-    "Count a finished job; every `_CLEAR_EVERY` jobs, drop the programs JAX keeps in memory (`jax.clear_caches`)."
+    """Count a finished job, and drop the programs JAX keeps in memory (`jax.clear_caches`) once the process holds half
+    of the memory mappings Linux allows it; where they cannot be counted, every `_CLEAR_EVERY` jobs."""
     _jobs_since_clear[0] += 1
-    if _jobs_since_clear[0] >= _CLEAR_EVERY:
+    held = _read_count("/proc/self/maps", lines=True) if _MAP_LIMIT else None
+    if (held > _MAP_LIMIT // 2) if held is not None else _jobs_since_clear[0] >= _CLEAR_EVERY:
         _jobs_since_clear[0] = 0
         jax.clear_caches()
 

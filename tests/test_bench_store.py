@@ -154,18 +154,45 @@ def test_two_al_rnn_trainings_at_once_finish(tmp_path):
     assert r.stdout.split()[-1] == "2"
 
 
-def test_a_long_run_clears_jaxs_in_memory_programs_every_so_many_jobs(tmp_path, monkeypatch):
-    """Every `_CLEAR_EVERY` finished jobs the process drops JAX's in-memory programs: a whole-zoo run kept them all and
-    crashed after about 1,600 jobs, out of memory mappings (chapter 10, "Running the benchmark")."""
+def _four_jobs(store, monkeypatch, **settings) -> int:
+    "How many times four finished quick jobs clear JAX's in-memory programs, with bench's settings patched."
     import dsrlab.bench as bench
     cleared = []
-    monkeypatch.setattr(bench, "_CLEAR_EVERY", 2)
-    monkeypatch.setattr(bench, "_jobs_since_clear", [0])
+    for name, value in {"_jobs_since_clear": [0], **settings}.items():
+        monkeypatch.setattr(bench, name, value)
     monkeypatch.setattr(bench.jax, "clear_caches", lambda: cleared.append(True))
-    rows = run_benchmark(["henon", "lorenz63"], ["last_value", "mean"], 1, tmp_path / "s.sqlite", quick=True,
-                         progress=False, threads=1)
+    rows = run_benchmark(["henon", "lorenz63"], ["last_value", "mean"], 1, store, quick=True, progress=False, threads=1)
     assert [r["status"] for r in rows] == ["ok"] * 4
-    assert len(cleared) == 2
+    return len(cleared)
+
+
+def test_a_long_run_clears_jaxs_programs_before_linux_runs_out_of_memory_mappings(tmp_path, monkeypatch):
+    """A whole-zoo run kept every program JAX compiled and crashed out of memory mappings (`vm.max_map_count`), after
+    about 1,600 jobs of the fast methods and 203 of the networks (chapter 10, "Running the benchmark"). After each job the
+    process counts its mappings and clears JAX's in-memory programs once it holds half the limit."""
+    with open("/proc/self/maps") as f:
+        held = sum(1 for _ in f)
+    assert _four_jobs(tmp_path / "a.sqlite", monkeypatch, _MAP_LIMIT=held) == 4        # over half the limit: each job
+    assert _four_jobs(tmp_path / "b.sqlite", monkeypatch, _MAP_LIMIT=100 * held) == 0  # far from it: programs kept
+    assert _four_jobs(tmp_path / "c.sqlite", monkeypatch, _MAP_LIMIT=None, _CLEAR_EVERY=2) == 2  # no /proc: every 2 jobs
+
+
+def test_clearing_jaxs_caches_gives_the_memory_mappings_back():
+    "What the clearing relies on: each compiled program holds mappings, and `jax.clear_caches` releases them."
+    import gc
+    import jax
+    import jax.numpy as jnp
+    def held():
+        with open("/proc/self/maps") as f:
+            return sum(1 for _ in f)
+    jax.clear_caches(); gc.collect()
+    before = held()
+    for i in range(200):    # 200 distinct programs
+        jax.jit(lambda x, i=i: jnp.sin(x) * i)(jnp.ones(i + 1)).block_until_ready()
+    grown = held()
+    jax.clear_caches(); gc.collect()
+    assert grown - before > 200                              # at least one mapping a program (about three, measured)
+    assert held() - before < (grown - before) / 4            # most of them given back
 
 
 def test_threads_and_devices_give_the_one_thread_rows(tmp_path):
