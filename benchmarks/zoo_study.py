@@ -10,7 +10,7 @@ chaotic systems", 2023: 24 methods on 135 systems) needs about 29 worker-hours w
   Hankel DMD), the echo state network and the zero-shot methods (context parroting and the shipped DynaMix, which takes
   at most 3 coordinates). About 25 minutes on 2 cores; rows in benchmarks/results/zoo_study.csv.
 - `--networks`: the trained networks but Mamba (a minute a job: 2.6 hours for the zoo alone), on the systems in a
-  seeded random order, so that a run stopped early holds every network on a random sample of the zoo. About 35 seconds
+  seeded random order, so that a run stopped early holds every network on a random sample of the zoo. About 45 seconds
   a system on 2 cores; rows in benchmarks/results/zoo_study_networks.csv.
 
 The chapter (nbs/10_bench.ipynb, "The whole zoo") reads the CSVs.
