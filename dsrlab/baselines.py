@@ -88,6 +88,11 @@ def _features(r):
     return jnp.concatenate([r, r**2], -1)
 
 
+def _closed_loop(esn, r):
+    "r -> r' with the read-out fed back as the input: the reservoir on its own (`generate`, `step_map`)."
+    return _reservoir_step(esn.W, esn.W_in, esn.b, esn.leak, r, esn.W_out @ _features(r))
+
+
 @eqx.filter_jit
 def _listen(esn, x):
     "Reservoir states driven by `x` from r = 0: row t has seen x_0 .. x_t."
@@ -98,9 +103,7 @@ def _listen(esn, x):
 @eqx.filter_jit
 def _esn_forecast(esn, context, n_steps):
     "Listen to the context, then feed the read-out back in: row 0 is the read-out after context[-1]."
-    def closed_loop(r, _):
-        y = esn.W_out @ _features(r)
-        return _reservoir_step(esn.W, esn.W_in, esn.b, esn.leak, r, y), y
+    closed_loop = lambda r, _: (_closed_loop(esn, r), esn.W_out @ _features(r))
     return jax.lax.scan(closed_loop, _listen(esn, context)[-1], None, length=n_steps)[1]
 
 
@@ -181,8 +184,7 @@ class EchoStateNetwork(Reconstructor):
         context = _fitted_context(self, context)
         with x64():
             m = _as_float64(self)
-            step = lambda r: _reservoir_step(m.W, m.W_in, m.b, m.leak, r, m.W_out @ _features(r))
-            return step, _listen(m, jnp.asarray(context, jnp.float64))[-1]
+            return jax.tree_util.Partial(_closed_loop, m), _listen(m, jnp.asarray(context, jnp.float64))[-1]
 
     def _fit_info(self) -> dict:
         return {"dim": self.dim}
@@ -220,6 +222,11 @@ def _solve(field, x0, n_points: int, dt, adjoint=diffrax.RecursiveCheckpointAdjo
                               saveat=diffrax.SaveAt(ts=ts), stepsize_controller=diffrax.ConstantStepSize(),
                               max_steps=n_points, throw=False, adjoint=adjoint)
     return sol.ys
+
+
+def _flow_map(field, dt, x):
+    "The state one sampling step dt after x (one Tsit5 step, differentiable forward): `NeuralODE.step_map`'s map."
+    return _solve(field, x, 2, dt, diffrax.DirectAdjoint())[1]
 
 
 @functools.lru_cache(maxsize=32)
@@ -298,9 +305,8 @@ class NeuralODE(Reconstructor):
         "The flow map over one sampling step in float64 (call it under `x64`, as `max_lyapunov` does) and `context[-1]`."
         context = _fitted_context(self, context)
         with x64():
-            field = _as_float64(self.field)
-            step = lambda x: _solve(field, x, 2, self.dt, diffrax.DirectAdjoint())[1]
-            return step, jnp.asarray(np.asarray(context)[-1], jnp.float64)
+            return (jax.tree_util.Partial(_flow_map, _as_float64(self.field), self.dt),
+                    jnp.asarray(np.asarray(context)[-1], jnp.float64))
 
     def _fit_info(self) -> dict:
         return {"dim": self.dim, "dt": self.dt}

@@ -676,8 +676,7 @@ class ConditionalFlow(Reconstructor):
         "The noise-free skeleton x -> transport(x, z=0) and context[-1] to start it from."
         self._check_fitted()
         context = as_trajectory(context, "context", dim=self.dim, min_length=1)
-        transition = self.transition
-        return (lambda x: transition.transport(x, jnp.zeros(x.shape, jnp.float32))), context[-1]
+        return jax.tree_util.Partial(_skeleton_step, self.transition), context[-1]
 
     def _check_fitted(self):
         if not self.is_fitted:
@@ -691,6 +690,11 @@ class ConditionalFlow(Reconstructor):
         s = Standardizer(jnp.zeros(dim), jnp.ones(dim))
         return dataclasses.replace(self, transition=FlowTransition(flow, s, s, self.euler_steps),
                                    noise_key=jnp.zeros(noise_key_size, jnp.uint32), losses=jnp.zeros(self.n_steps))
+
+
+def _skeleton_step(transition, x):
+    "`ConditionalFlow.step_map`'s map, the transport of the source's centre z = 0 (a module-level function: compiled once)."
+    return transition.transport(x, jnp.zeros(x.shape, jnp.float32))
 
 
 @eqx.filter_jit

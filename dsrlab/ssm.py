@@ -9,7 +9,7 @@ import abc
 import dataclasses
 import math
 import numbers
-from typing import Callable, ClassVar
+from typing import Any, Callable, ClassVar
 
 import equinox as eqx
 import jax
@@ -1102,22 +1102,35 @@ def _forecaster_training(model, data, window, n_steps, batch_size, lr, weight_de
                      progress, "fit_forecaster", checkpoint, settings)
 
 # %% ../nbs/04_ssm.ipynb #fa84ed0e
-def _state_vector(tree) -> tuple[Array, Callable]:
-    "A real vector holding the arrays of `tree` (complex ones as real and imaginary parts), and the function that rebuilds the tree."
-    leaves, treedef = jax.tree_util.tree_flatten(tree)
-    shapes, cplx = [l.shape for l in leaves], [jnp.iscomplexobj(l) for l in leaves]
-    sizes = [math.prod(s) * (2 if c else 1) for s, c in zip(shapes, cplx)]
-    parts = [jnp.concatenate([l.real.ravel(), l.imag.ravel()]) if c else l.ravel() for l, c in zip(leaves, cplx)]
+class _Unravel(eqx.Module):
+    """Rebuilds a state tree from `_state_vector`'s vector. Its layout is static and equal for every model of one
+    architecture, so that a compiled function taking it (`max_lyapunov` of `step_map`) is reused by the next model."""
+    treedef: Any = eqx.field(static=True)
+    shapes: tuple = eqx.field(static=True)
+    cplx: tuple = eqx.field(static=True)
 
-    def unravel(v):
+    def __call__(self, v):
         out, at = [], 0
-        for s, c, n in zip(shapes, cplx, sizes):
+        for s, c in zip(self.shapes, self.cplx):
+            n = math.prod(s) * (2 if c else 1)
             piece = v[at : at + n]
             out.append((piece[: n // 2] + 1j * piece[n // 2 :] if c else piece).reshape(s))
             at += n
-        return jax.tree_util.tree_unflatten(treedef, out)
+        return jax.tree_util.tree_unflatten(self.treedef, out)
 
-    return jnp.concatenate(parts), unravel
+
+def _state_vector(tree) -> tuple[Array, _Unravel]:
+    "A real vector holding the arrays of `tree` (complex ones as real and imaginary parts), and the function that rebuilds the tree."
+    leaves, treedef = jax.tree_util.tree_flatten(tree)
+    cplx = tuple(bool(jnp.iscomplexobj(l)) for l in leaves)
+    parts = [jnp.concatenate([l.real.ravel(), l.imag.ravel()]) if c else l.ravel() for l, c in zip(leaves, cplx)]
+    return jnp.concatenate(parts), _Unravel(treedef, tuple(tuple(l.shape) for l in leaves), cplx)
+
+
+def _vector_step(model, unravel: _Unravel, z):
+    "One `model._step` on the vector z = (state, x) of `_state_vector`: `SSMForecaster.step_map`'s map (in a `Partial`)."
+    state, x = unravel(z)
+    return _state_vector(model._step(state, x))[0]
 
 
 @eqx.filter_jit
@@ -1206,13 +1219,7 @@ class SSMForecaster(Reconstructor):
             raise NotFittedError("SSMForecaster is not fitted: call .fit(data, dt, key=...) first; it returns the fitted model.")
         context = as_trajectory(context, "context", dim=self.dim, min_length=1)
         z0, unravel = _state_vector(_warm_up(self.model, context))
-        model = self.model
-
-        def step(z):
-            state, x = unravel(z)
-            return _state_vector(model._step(state, x))[0]
-
-        return step, z0
+        return jax.tree_util.Partial(_vector_step, self.model, unravel), z0
 
     def _fit_info(self) -> dict:
         return {"dim": self.dim}
