@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 import importlib.resources
 import json
@@ -41,17 +42,28 @@ def kaplan_yorke_dimension(
     return j + float(sums[j - 1]) / abs(float(lam[j]))
 
 # %% ../nbs/01a_invariants.ipynb #aa713129
-@jax.jit
-def _pair_counts(xs, radii, theiler):
+def _pair_counts(xs, radii, theiler, block: int = 256):
     "For each radius, the number of pairs i < j - theiler with |x_i - x_j| < r."
-    idx, n_radii = jnp.arange(xs.shape[0]), radii.shape[0]
+    n = xs.shape[0]
+    n_blocks = -(-n // block)
+    padded = jnp.concatenate([xs, jnp.zeros((n_blocks * block - n, xs.shape[1]), xs.dtype)])
+    bi, bj = np.triu_indices(n_blocks)     # the blocks on and above the diagonal hold every pair i < j
+    return _block_pair_counts(padded.reshape(n_blocks, block, -1), radii, theiler, n, jnp.asarray(bi), jnp.asarray(bj))
 
-    def row(i):   # a histogram of the row's distances over the radii: O(N log R), not O(N R)
-        d2 = jnp.sum((xs - xs[i]) ** 2, axis=-1)
+
+@functools.partial(jax.jit, static_argnums=3)
+def _block_pair_counts(blocks, radii, theiler, n: int, bi, bj):
+    "`_pair_counts` over the blocks (bi, bj) of the distance matrix: a histogram over the radii of each block's pairs."
+    size, n_radii, k = blocks.shape[1], radii.shape[0], jnp.arange(blocks.shape[1])
+
+    def pair(ij):   # O(B^2 log R) for B^2 pairs, not O(B^2 R)
+        i, j = ij
+        d2 = jnp.sum((blocks[i][:, None, :] - blocks[j][None, :, :]) ** 2, axis=-1)
         first = jnp.searchsorted(radii**2, d2, side="right")   # d2 < r_k exactly for k >= first
-        return jnp.bincount(jnp.where(idx > i + theiler, first, n_radii), length=n_radii + 1)
+        rows, cols = (i * size + k)[:, None], (j * size + k)[None, :]
+        return jnp.bincount(jnp.where((cols > rows + theiler) & (cols < n), first, n_radii).ravel(), length=n_radii + 1)
 
-    return jnp.cumsum(lax.map(row, idx, batch_size=64).sum(axis=0))[:-1]
+    return jnp.cumsum(lax.map(pair, (bi, bj), batch_size=4).sum(axis=0))[:-1]
 
 
 def _flattest_window(log_r, log_c, ok, min_decades):
