@@ -1,0 +1,64 @@
+"""Cheaper training recipes for the benchmark's Mamba, run on the default suite's 30 (system, seed) pairs with the suite's
+protocol and keys, so that each can be set beside the suite's own Mamba rows (`benchmarks/results/default_suite.csv`).
+
+Each recipe halves the work of a training step or of the schedule: `batch16` (16 windows a step, not 32), `window32`
+(windows of 32 steps, not 64), `steps500` (500 steps, not 1,000: `benchmarks/results/mamba_500_steps.csv`). A recipe is
+registered as its own method (`mamba_<recipe>`) and run by `run_benchmark`, two jobs at a time, into one store.
+`--step-times` instead times one jitted training step of Mamba and of each recipe (`benchmarks/mamba_training.py`'s
+`compiled_step`, Lorenz-63 windows), compiled in one process and timed in alternation.
+Run: .venv/bin/python benchmarks/mamba_recipes.py batch16 window32 [--store mamba_recipes.sqlite] [--export FILE.csv]
+     .venv/bin/python benchmarks/mamba_recipes.py batch16 window32 --step-times [--rounds 15]
+"""
+import argparse
+import statistics
+import time
+
+import jax
+
+from dsrlab.bench import DEFAULT_SYSTEMS, ResultStore, benchmark_data, get_method, register_method, run_benchmark
+from mamba_training import compiled_step
+
+RECIPES = {"batch16": dict(batch_size=16), "window32": dict(window=32), "steps500": dict(n_steps=500)}
+
+
+def register(recipe: str) -> str:
+    "Registers Mamba with `recipe`'s change as the method `mamba_<recipe>`; returns that name."
+    mamba = get_method("mamba")
+    register_method(f"mamba_{recipe}", mamba.cls, {**mamba.defaults, **RECIPES[recipe]}, quick=mamba.quick,
+                    fast=False, family="neural")
+    return f"mamba_{recipe}"
+
+
+def step_times(names: list[str], rounds: int) -> None:
+    "Median and fastest ms of one training step of each method, timed in alternation (5 steps a round)."
+    data = benchmark_data("lorenz63", 0)
+    steps = {n: compiled_step(n, data, "scan")[:2] for n in names}
+    times = {n: [] for n in names}
+    for _ in range(rounds):
+        for n, (step, state) in steps.items():
+            jax.block_until_ready(step(state, jax.random.key(3)))
+            t = time.perf_counter()
+            for i in range(5):
+                jax.block_until_ready(step(state, jax.random.key(i)))
+            times[n].append((time.perf_counter() - t) / 5)
+    print("| training step | ms (median) | ms (fastest round) |\n|---|---:|---:|")
+    for n in names:
+        print(f"| {n} | {1e3 * statistics.median(times[n]):.1f} | {1e3 * min(times[n]):.1f} |")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("recipes", nargs="+", choices=list(RECIPES))
+    ap.add_argument("--store", default="mamba_recipes.sqlite")
+    ap.add_argument("--export", help="write the store's rows (without the trajectories) to this CSV file")
+    ap.add_argument("--step-times", action="store_true", help="only time one training step of each")
+    ap.add_argument("--rounds", type=int, default=15)
+    args = ap.parse_args()
+    names = [register(r) for r in args.recipes]
+    if args.step_times:
+        step_times(["mamba"] + names, args.rounds)
+        raise SystemExit
+    run_benchmark(DEFAULT_SYSTEMS, names, 3, args.store, threads=2)
+    if args.export:
+        with ResultStore(args.store) as db:
+            db.to_csv(args.export)
