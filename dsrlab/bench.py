@@ -206,7 +206,7 @@ register_method("lru", SSMForecaster, dict(layer="lru", H=32, N=32, n_layers=2, 
                 quick=dict(n_steps=300), family="neural")
 register_method("s4d", SSMForecaster, dict(layer="s4d", H=32, N=32, n_layers=2, window=64, n_steps=1000),
                 quick=dict(n_steps=300), fast=False, family="neural")
-# Mamba: 16 windows a step, not 32: half the cost, the results within seed noise ("Why the suite is ..." below)
+# Mamba: 16 windows a step, not 32: half the cost, the results within seed noise ("How much faster the suite is")
 register_method("mamba", SSMForecaster, dict(layer="mamba", H=32, N=16, n_layers=2, window=64, n_steps=1000,
                                              batch_size=16), quick=dict(n_steps=300), fast=False, family="neural")
 register_method("rectified_flow", ConditionalFlow, dict(n_steps=2000), quick=dict(n_steps=500), family="neural")
