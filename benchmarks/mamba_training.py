@@ -67,19 +67,25 @@ def compiled_step(method, data, name):
     return compiled, state, compiled.memory_analysis().temp_size_in_bytes
 
 
-def step_times(rounds):
-    data = benchmark_data("lorenz63", 0)
-    runs = {"mamba, associative scan": ("mamba", "associative"), "mamba, lax.scan": ("mamba", "scan"), "lru": ("lru", "scan")}
-    steps = {label: compiled_step(m, data, f) for label, (m, f) in runs.items()}
-    losses = {label: float(c(s, jax.random.key(2))[1]["loss"]) for label, (c, s, _) in steps.items()}
+def alternating_times(steps: dict, rounds: int) -> dict:
+    "label -> the seconds of one step in each round, for `steps` (label -> (compiled step, state)) timed in alternation, 5 steps a round."
     times = {label: [] for label in steps}
     for _ in range(rounds):
-        for label, (c, s, _) in steps.items():
+        for label, (c, s) in steps.items():
             jax.block_until_ready(c(s, jax.random.key(3)))
             t = time.perf_counter()
             for i in range(5):
                 jax.block_until_ready(c(s, jax.random.key(i)))
             times[label].append((time.perf_counter() - t) / 5)
+    return times
+
+
+def step_times(rounds):
+    data = benchmark_data("lorenz63", 0)
+    runs = {"mamba, associative scan": ("mamba", "associative"), "mamba, lax.scan": ("mamba", "scan"), "lru": ("lru", "scan")}
+    steps = {label: compiled_step(m, data, f) for label, (m, f) in runs.items()}
+    losses = {label: float(c(s, jax.random.key(2))[1]["loss"]) for label, (c, s, _) in steps.items()}
+    times = alternating_times({label: (c, s) for label, (c, s, _) in steps.items()}, rounds)
     print("| training step | ms (median) | ms (fastest round) | temp MiB | loss at init |\n|---|---:|---:|---:|---:|")
     for label, (_, _, nbytes) in steps.items():
         print(f"| {label} | {1e3 * statistics.median(times[label]):.1f} | {1e3 * min(times[label]):.1f} | "

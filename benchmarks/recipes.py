@@ -14,12 +14,9 @@ Run: .venv/bin/python benchmarks/recipes.py mamba_batch16 mamba_window32 [--stor
 """
 import argparse
 import statistics
-import time
-
-import jax
 
 from dsrlab.bench import DEFAULT_SYSTEMS, ResultStore, benchmark_data, get_method, register_method, run_benchmark
-from mamba_training import compiled_step   # (run from benchmarks/ or with it on the path)
+from mamba_training import alternating_times, compiled_step   # (run from benchmarks/ or with it on the path)
 
 RECIPES = {"mamba_batch32": ("mamba", dict(batch_size=32)),   # the settings of 6 December, for --step-times
            "mamba_batch16": ("mamba", dict(batch_size=16)), "mamba_window32": ("mamba", dict(window=32, batch_size=32)),
@@ -40,15 +37,7 @@ def register(recipe: str) -> str:
 def step_times(names: list[str], rounds: int) -> None:
     "Median and fastest ms of one training step of each method, timed in alternation (5 steps a round)."
     data = benchmark_data("lorenz63", 0)
-    steps = {n: compiled_step(n, data, "scan")[:2] for n in names}
-    times = {n: [] for n in names}
-    for _ in range(rounds):
-        for n, (step, state) in steps.items():
-            jax.block_until_ready(step(state, jax.random.key(3)))
-            t = time.perf_counter()
-            for i in range(5):
-                jax.block_until_ready(step(state, jax.random.key(i)))
-            times[n].append((time.perf_counter() - t) / 5)
+    times = alternating_times({n: compiled_step(n, data, "scan")[:2] for n in names}, rounds)
     print("| training step | ms (median) | ms (fastest round) |\n|---|---:|---:|")
     for n in names:
         print(f"| {n} | {1e3 * statistics.median(times[n]):.1f} | {1e3 * min(times[n]):.1f} |")
@@ -57,7 +46,7 @@ def step_times(names: list[str], rounds: int) -> None:
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("recipes", nargs="+", choices=list(RECIPES))
-    ap.add_argument("--store", default="mamba_recipes.sqlite")
+    ap.add_argument("--store", default="recipes.sqlite")
     ap.add_argument("--export", help="write the store's rows (without the trajectories) to this CSV file")
     ap.add_argument("--step-times", action="store_true", help="only time one training step of each")
     ap.add_argument("--rounds", type=int, default=15)
