@@ -7,8 +7,9 @@ Each recipe halves the work of a training step or of the schedule. Mamba: `mamba
 `benchmarks/results/mamba_500_steps.csv`). The shallow PLRNN: `shallow_plrnn_steps10k` (10,000 steps, not 20,000),
 `shallow_plrnn_batch8` (8 sequences a step, not 16). A recipe is registered as its own method (so its keys differ from the
 method's: a second sample of the seeds) and run by `run_benchmark`, two jobs at a time, into one store.
-`--step-times` instead times one jitted training step of Mamba and of each recipe (`benchmarks/mamba_training.py`'s
-`compiled_step`, Lorenz-63 windows), compiled in one process and timed in alternation.
+`--step-times` instead times one jitted training step of each named Mamba recipe (`mamba_batch32` is the setting of
+6 December; `benchmarks/mamba_training.py`'s `compiled_step`, Lorenz-63 windows), compiled in one process and timed in
+alternation.
 Run: .venv/bin/python benchmarks/recipes.py mamba_batch16 mamba_window32 [--store recipes.sqlite] [--export FILE.csv]
      .venv/bin/python benchmarks/recipes.py mamba_batch32 mamba_batch16 mamba_window32 --step-times [--rounds 15]   (Mamba)
 """
