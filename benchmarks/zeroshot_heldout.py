@@ -7,7 +7,8 @@ trained methods fit on the protocol's 4 training trajectories of the same system
 The trained methods are the networks, each at its registered default settings: Mamba and the AL-RNN take more than a
 minute per fit on a 2-core CPU, the others less.
 
-Writes the rows to benchmarks/results/zeroshot_heldout.csv and prints, per method, the median over systems of D_stsp
+Writes the rows to benchmarks/results/zeroshot_heldout.csv (the store's rows replace those of the same system, method
+and seed; the file's other rows are kept, so one method can be rerun alone) and prints, per method, the median over systems of D_stsp
 and D_H (a failed run, e.g. a forecast that diverged, counts as the worst score; a system whose data cannot be made,
 multi_chua at 50 samples of its stored period, is left out) and the median fit time.
 
@@ -40,6 +41,20 @@ def medians(rows: list[dict], methods: list[str]) -> list[tuple]:
     return out
 
 
+def merged(new: Path, old: Path) -> list[dict]:
+    "The rows of `new`, and those of `old` for a (system, method, seed) `new` lacks, written to `old`; `new` removed."
+    read = lambda p: list(csv.DictReader(open(p, newline=""))) if p.exists() else []
+    rows, fields = read(new), next(csv.reader(open(new, newline="")))
+    have = {(r["system"], r["method"], r["seed"]) for r in rows}
+    rows += [r for r in read(old) if (r["system"], r["method"], r["seed"]) not in have]
+    with open(old, "w", newline="") as f:
+        w = csv.DictWriter(f, fields)
+        w.writeheader()
+        w.writerows(sorted(rows, key=lambda r: (r["system"], r["method"], r["seed"])))
+    new.unlink()
+    return rows
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--store", default="zeroshot_heldout.sqlite")
@@ -51,9 +66,9 @@ def main():
     methods = args.methods.split(",")
     run_benchmark(systems, methods, [0], args.store, protocol=Protocol(context=2000))
     with ResultStore(args.store) as store:
-        store.to_csv(OUT)
-    with open(OUT, newline="") as f:
-        rows = [r for r in csv.DictReader(f) if r["method"] in methods and r["system"] in systems]
+        store.to_csv(OUT.with_suffix(".new.csv"))
+    rows = merged(OUT.with_suffix(".new.csv"), OUT)
+    rows = [r for r in rows if r["method"] in methods and r["system"] in systems]
     print(f"{len(systems)} held-out flows: {', '.join(systems)}")
     print(f"{'method':18s} {'median D_stsp':>14s} {'median D_H':>11s} {'failed':>7s} {'median fit (s)':>15s}")
     for m, d, h, failed, fit in medians(rows, methods):

@@ -20,7 +20,7 @@ from jaxtyping import Array, Bool, Float, Int, PRNGKeyArray
 
 from tqdm.auto import tqdm
 
-from .core import (InputError, Reconstructor, _describe, _fail, as_array, as_trajectory, check_int, check_positive,
+from .core import (InputError, Reconstructor, _describe, _fail, as_array, as_trajectory, check_int, check_key, check_positive,
                          delay_embed, fitted, load, require_key, train_loop, warn)
 from .metrics import power_spectrum_distance, state_space_divergence
 from .plrnn import ALRNN
@@ -196,6 +196,7 @@ def dynamix_protocol(
     n_bins: int = 30,            # D_stsp bins per coordinate
     sigma: float = 20.0,         # D_H smoothing
     mase_steps: int = 10,        # MASE steps
+    key: PRNGKeyArray | None = None,  # randomness of a stochastic method's forecast; None: the method's default
 ) -> dict:
     "D_stsp (ours and DynaMix's estimator), D_H and MASE of `method` on `system`, as DynaMix's evaluation computes them."
     context_length, n_steps = check_int(context_length, "context_length", 2), check_int(n_steps, "n_steps", 2)
@@ -205,7 +206,7 @@ def dynamix_protocol(
     x = (x - x.mean(0)) / x.std(0)
     context, truth = x[:context_length].astype(np.float32), x[context_length:context_length + n_steps]
     model = method if method.is_fitted else method.fit(context, dt)
-    gen = np.asarray(model.generate(context, n_steps), np.float64)
+    gen = np.asarray(model.generate(context, n_steps, key=key), np.float64)
     return {"state_space_divergence": float(state_space_divergence(truth, gen, n_bins, outside="drop")),
             "state_space_divergence_dynamix": dynamix_state_space_divergence(truth, gen, n_bins),
             "power_spectrum_distance": float(power_spectrum_distance(truth, gen, sigma)),
@@ -230,7 +231,7 @@ class DynaMix(eqx.Module):
     attention_temperature: Float[Array, ""]
     gate_temperature: Float[Array, ""]
     B: Float[Array, "N M"]              # fills the unobserved latents of the initial state
-    gate_noise: Float[Array, " N"]      # std of the noise on the state the gate compares with the context (training only)
+    gate_noise: Float[Array, " N"]      # std of the noise on the state the gate compares with the context
     obs_dim: int = eqx.field(static=True)    # N, the most observed coordinates it supports
     delay: int = eqx.field(static=True)      # lag of the delay embedding that fills N columns from fewer
     bound: float = eqx.field(static=True)    # every latent is kept within +-bound (standardised units)
@@ -301,6 +302,7 @@ class DynaMix(eqx.Module):
         self,
         context,                 # observed states (T_c, D), D <= N, oldest first
         n_steps: int,            # number of new states
+        key: PRNGKeyArray | None = None,  # the gate's noise, drawn at every step as in training; None: `jax.random.key(0)`
     ) -> Float[Array, "n_steps D"]:
         "The `n_steps` states after `context`, rolling the mixture forward from its last frame."
         x = as_trajectory(context, "context", dtype=jnp.float32)
@@ -310,20 +312,23 @@ class DynaMix(eqx.Module):
         if x.shape[0] < self.context_length(D):
             raise InputError(f"context must be at least {self.context_length(D)} time steps long for {D} coordinate(s); "
                              f"got {x.shape[0]}.")
-        return _dynamix_generate(self, x, check_int(n_steps, "n_steps"))
+        if key is not None:
+            check_key(key)
+        key = jax.random.key(0) if key is None else key
+        return _dynamix_generate(self, x, check_int(n_steps, "n_steps"), key)
 
 
 @functools.partial(eqx.filter_jit)
-def _dynamix_generate(model: DynaMix, x, n_steps: int):
+def _dynamix_generate(model: DynaMix, x, n_steps: int, key: PRNGKeyArray):
     mean, sd = jnp.mean(x, 0), jnp.std(x, 0)
     sd = jnp.where(sd > 0, sd, 1.0)
     c = model.embed((x - mean) / sd)
     encoded = model.encode(c)
     z0 = (c[-1] @ model.B).at[: model.obs_dim].set(c[-1])
-    def body(z, _):
-        z = model.step(z, c, encoded)
+    def body(z, k):
+        z = model.step(z, c, encoded, key=k)
         return z, z[: x.shape[1]]
-    return jax.lax.scan(body, z0, None, length=n_steps)[1] * sd + mean
+    return jax.lax.scan(body, z0, jax.random.split(key, n_steps))[1] * sd + mean
 
 # %% ../nbs/08a_zeroshot.ipynb #69e865a1
 DYNAMIX_EXAMPLES = tuple(DYNAMIX_CASES)                      # lorenz63, chua, sprott_m: DynaMix's zero-shot examples
@@ -567,7 +572,7 @@ class ZeroShotDynaMix(Reconstructor):
         return dataclasses.replace(self, model=model, template=jnp.zeros(D, jnp.float32))
 
     def _generate(self, context, n_steps, key):
-        return self.model.generate(context, n_steps)
+        return self.model.generate(context, n_steps, key)
 
     def _fit_info(self) -> dict:
         m = self.model

@@ -39,17 +39,17 @@ def calls():
              lag=integer(1), scale_from=option("generated")),
         Call("zeroshot.dynamix_state_space_divergence", zs.dynamix_state_space_divergence, x_true=array(x),
              x_gen=array(x[::-1].copy()), n_bins=integer(5), alpha=positive(1e-5)),
-        Call("zeroshot.dynamix_protocol", lambda context_length, dt, n_steps, length, transient:
-             zs.dynamix_protocol(zs.ContextParroting(embedding_dim=5), "lorenz63", context_length, dt, n_steps=n_steps,
-                                 length=length, transient=transient)["mase"],
+        Call("zeroshot.dynamix_protocol", lambda context_length, dt, n_steps, length, transient, key:
+             zs.dynamix_protocol(zs.ContextParroting(embedding_dim=5), "lorenz63", context_length, dt, n_steps=n_steps, length=length,
+                                 transient=transient, key=key)["mase"],
              context_length=integer(100, minimum=2), dt=positive(0.02), n_steps=integer(200, minimum=2),
-             length=integer(300), transient=integer(100, minimum=0)),
+             length=integer(300), transient=integer(100, minimum=0), key=key(K, optional=True)),
         Call("zeroshot.DynaMix", lambda M, N, n_experts, P, delay, bound, key:
              zs.DynaMix(M, N, n_experts, P, delay, bound, key=key).generate(x, 5),
              M=integer(4), N=integer(3), n_experts=integer(2), P=integer(1, minimum=0), delay=integer(2),
              bound=positive(100.0), key=key(K)),
-        Call("zeroshot.DynaMix.generate", lambda context, n_steps: net.generate(context, n_steps),
-             context=array(x), n_steps=integer(5)),
+        Call("zeroshot.DynaMix.generate", lambda context, n_steps, key: net.generate(context, n_steps, key),
+             context=array(x), n_steps=integer(5), key=key(K, optional=True)),
         Call("zeroshot.training_systems", zs.training_systems, max_dim=integer(3)),
         Call("zeroshot.training_data", lambda seed, n_draws, n_initial, context_length, length:
              zs.training_data(["rossler"], seed=seed, n_draws=n_draws, n_initial=n_initial, context_length=context_length,
@@ -68,7 +68,7 @@ def calls():
         Call("zeroshot.weights_path", lambda: str(zs.weights_path())),
         Call("zeroshot.ZeroShotDynaMix", lambda data: zs.ZeroShotDynaMix(weights=str(weights)).fit(data, 0.1).template,
              data=array(x)),
-        Call("zeroshot.ZeroShotDynaMix.generate", lambda context, n_steps: zsd.generate(context, n_steps),
-             context=array(x), n_steps=integer(5)),
+        Call("zeroshot.ZeroShotDynaMix.generate", lambda context, n_steps, key: zsd.generate(context, n_steps, key=key),
+             context=array(x), n_steps=integer(5), key=key(K, optional=True)),
         Call("zeroshot.pretrained", lambda: zs.pretrained(weights).generate(x, 5)),
     ]
