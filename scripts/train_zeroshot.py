@@ -3,7 +3,8 @@
   python scripts/train_zeroshot.py                         # the full run: 100,000 steps, weights to dsrlab/data/zeroshot.eqx
   python scripts/train_zeroshot.py --stop_at 20000         # a piece of it; run the same command again to go on
   python scripts/train_zeroshot.py --quick --out /tmp/z.eqx   # a tiny smoke run (about a minute on CPU)
-  python scripts/train_zeroshot.py --evaluate_only         # score the shipped weights on DynaMix's cases and the held-out systems
+  python scripts/train_zeroshot.py --evaluate_only         # score the shipped weights on DynaMix's cases and the held-out
+                                                           # systems (to WORKDIR/evaluation.json)
 
 Reproducible from --seed: the training data (the zoo at randomised parameters and initial conditions, the held-out
 systems `dsrlab.zeroshot.HELD_OUT` left out), the initialisation and the batches all come from it. Resumable: the data
@@ -92,7 +93,7 @@ def main(
     stop_at: Param("stop after this many steps (run again to go on)", int) = None,
     quick: Param("a tiny configuration, to check that everything runs", bool) = False,
     evaluate: Param("after training, score the model on DynaMix's cases and the held-out systems", bool) = False,
-    evaluate_only: Param("score the weights in --out (or the shipped ones) and stop", bool) = False,
+    evaluate_only: Param("score the weights in --out (or the shipped ones), write WORKDIR/evaluation.json and stop", bool) = False,
     progress: Param("show progress bars", bool) = True,
 ):
     import jax
@@ -102,7 +103,9 @@ def main(
     compilation_cache()
     out = Path(out) if out else weights_path()
     if evaluate_only:
-        _evaluate(pretrained(out), DYNAMIX_EXAMPLES + HELD_OUT_DRAWN)
+        scores = _evaluate(pretrained(out), DYNAMIX_EXAMPLES + HELD_OUT_DRAWN)
+        Path(workdir).mkdir(parents=True, exist_ok=True)
+        (Path(workdir) / "evaluation.json").write_text(json.dumps({"weights": str(out), "scores": scores}, indent=1))
         return
     if quick:
         steps, batch_size, seq_len, latent, experts, lr0, lr1 = min(steps, 250), 8, 30, 8, 3, 1e-2, 1e-3
