@@ -4,8 +4,8 @@ The benchmark (`dsrlab.bench.run_benchmark`) on the held-out systems (`dsrlab.ze
 protocol's test context lengthened from 50 to 2,000 steps, the context DynaMix's own evaluation gives on Lorenz-63.
 The zero-shot methods (the shipped DynaMix and context parroting) see only that context of each test trajectory; the
 trained methods fit on the protocol's 4 training trajectories of the same system and use the context to start from.
-The trained methods are the networks, each at its registered default settings: Mamba and the AL-RNN take more than a
-minute per fit on a 2-core CPU, the others less.
+The trained methods are the networks, each at its registered default settings: Mamba takes about a minute per fit on
+a 2-core CPU (a median of 52 s on 7 Dec 2026), the others less.
 
 Writes the rows to benchmarks/results/zeroshot_heldout.csv (the store's rows replace those of the same system, method
 and seed; the file's other rows are kept, so one method can be rerun alone) and prints, per method, the median over systems of D_stsp

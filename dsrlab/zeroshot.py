@@ -312,9 +312,8 @@ class DynaMix(eqx.Module):
         if x.shape[0] < self.context_length(D):
             raise InputError(f"context must be at least {self.context_length(D)} time steps long for {D} coordinate(s); "
                              f"got {x.shape[0]}.")
-        if key is not None:
-            check_key(key)
         key = jax.random.key(0) if key is None else key
+        check_key(key)
         return _dynamix_generate(self, x, check_int(n_steps, "n_steps"), key)
 
 
