@@ -959,7 +959,7 @@ def _job_data(job: _Job, cache: dict) -> dict:
         raise cache[where]
     return cache[where]
 
-
+# %% ../nbs/10_bench.ipynb #9591be1a
 def _job_key(method: str, seed: int):
     "The key of a run of `method` with `seed` (its fit and forecasts split it)."
     return jax.random.fold_in(jax.random.key(seed), zlib_crc(method))
@@ -1008,7 +1008,7 @@ def _grouped(jobs: list, threads: int) -> list:
             seeds[(j.system, j.method.name, j.config)].append(j.seed)
     return [j._replace(group=tuple(seeds[(j.system, j.method.name, j.config)])) if together(j.method) else j for j in jobs]
 
-
+# %% ../nbs/10_bench.ipynb #5f8f0868
 def _run_job(
     job: _Job,
     cache: dict,              # (system, seed, protocol, data) -> the data with the truth's geometry, filled here
@@ -1041,7 +1041,7 @@ def _run_job(
         row.update(status="failed", error=_error_line(e))
     return row
 
-
+# %% ../nbs/10_bench.ipynb #459a02a4
 def _check_engine(scheduler, workers, devices: int, threads):
     "`(scheduler, workers, threads)` checked: scheduler None (run here), 'local' (with a number of workers) or a Dask scheduler's address."
     if scheduler is not None and not (isinstance(scheduler, str) and scheduler.strip() and not any(c.isspace() for c in scheduler)):
@@ -1412,7 +1412,7 @@ def _reference_note(rows, system: str) -> str:
                 f"VPT is in time units, and there is no Lyapunov error. {bins}")
     return f"Reference Lyapunov exponent {source}; VPT in Lyapunov times. {bins}"
 
-
+# %% ../nbs/10_bench.ipynb #8e3d17dd
 RANK_COLUMNS = ["method", "mean_rank", "systems", "wins", "runs", *METRICS, "fit_time"]
 SYSTEM_COLUMNS = ["method", "runs", *METRICS, *REPORTED, "fit_time", "generate_time"]
 _SHORT = dict(state_space_divergence="D_stsp", power_spectrum_distance="D_H", valid_prediction_time="VPT",
@@ -1490,7 +1490,7 @@ def _html_table(rows, columns, system_rows=None, link=None, reference=None, cls=
     return (f'<div class="scroll"><table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody>'
             "</table></div>")
 
-
+# %% ../nbs/10_bench.ipynb #c00e4f91
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:1300px;margin:0 auto;padding:0 16px 48px;
      line-height:1.45;color:#222}

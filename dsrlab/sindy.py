@@ -705,7 +705,7 @@ def _match(other: list, x: list, name: str) -> None:
         if o.shape[0] != xi.shape[0]:
             raise InputError(f"{name} must have as many samples as the data (trajectory {i}: {xi.shape[0]}); got {o.shape[0]}.")
 
-
+# %% ../nbs/06_sindy.ipynb #6e0caf4b
 @eqx.filter_jit
 def _library_matrix(library, x):
     return library.transform(x)
@@ -739,7 +739,7 @@ def _by_length(xs) -> list[list[int]]:
         groups.setdefault(x.shape[0], []).append(i)
     return list(groups.values())
 
-
+# %% ../nbs/06_sindy.ipynb #8c8f4502
 @eqx.filter_jit
 def _simulate_control(library, coefficients, x0, ts, us, rtol, atol, max_steps):
     "Trajectory of dx/dt = coefficients @ library([x, u(t)]), with u linearly interpolated between samples."
@@ -788,7 +788,7 @@ def _given(dt) -> bool:
     "Was a sampling step given (not left out, not None)?"
     return dt is not None and dt is not ...
 
-
+# %% ../nbs/06_sindy.ipynb #0f63b031
 class AbstractSINDy(Reconstructor):
     """What every SINDy model shares: library, optimiser, the fitted coefficients, and fitting, predicting, printing,
     simulating and generating. `generate` uses the last row of the context only: the model is a flow or map of the state."""
@@ -1121,7 +1121,7 @@ class AbstractSINDy(Reconstructor):
             return system.trajectory(n_steps, x0=x0, dtype=jnp.float64, nonfinite="keep")
         return system.trajectory(n_steps, x0=x0, rtol=rtol, atol=atol, max_steps=max_steps, dtype=jnp.float64, nonfinite="keep")
 
-
+# %% ../nbs/06_sindy.ipynb #b159b27f
 _FITTED = ("coefficients", "members", "x0", "input_names", "n_control", "dt")
 
 
