@@ -9,6 +9,7 @@ import dataclasses
 import functools
 import importlib.resources
 import os
+import struct
 from pathlib import Path
 from typing import ClassVar, NamedTuple
 
@@ -31,7 +32,7 @@ from .training import TrainConfig, TrainResult, _hyper, _optimizer
 __all__ = ['DYNAMIX_CASES', 'DYNAMIX_EXAMPLES', 'HELD_OUT_DRAWN', 'HELD_OUT', 'WEIGHTS_FILE', 'nearest_motif', 'parrot',
            'ContextParroting', 'dynamix_mase', 'dynamix_state_space_divergence', 'dynamix_protocol', 'DynaMix',
            'training_systems', 'TrainingData', 'training_data', 'train_dynamix', 'weights_path', 'ZeroShotDynaMix',
-           'pretrained']
+           'pretrained', 'read_dynamix_bson']
 
 # %% ../nbs/08a_zeroshot.ipynb #2d9b1ebe
 def _standardised(x: Float[Array, "T D"]) -> Float[Array, "T D"]:
@@ -232,6 +233,7 @@ class DynaMix(eqx.Module):
     gate_temperature: Float[Array, ""]
     B: Float[Array, "N M"]              # fills the unobserved latents of the initial state
     gate_noise: Float[Array, " N"]      # std of the noise on the state the gate compares with the context
+    D: Float[Array, "N M"]              # the gate's read-out of that state: [I 0] at the start (`learn_readout`)
     obs_dim: int = eqx.field(static=True)    # N, the most observed coordinates it supports
     delay: int = eqx.field(static=True)      # lag of the delay embedding that fills N columns from fewer
     bound: float = eqx.field(static=True)    # every latent is kept within +-bound (standardised units)
@@ -254,6 +256,7 @@ class DynaMix(eqx.Module):
         self.gate_temperature = jnp.asarray(0.1, jnp.float32)
         self.B = jax.random.uniform(kb, (N, M), jnp.float32, -1, 1) / np.sqrt(M)
         self.gate_noise = jnp.full(N, 0.05, jnp.float32)
+        self.D = jnp.eye(N, M, dtype=jnp.float32)
         self.obs_dim, self.delay, self.bound = N, delay, bound
 
     @property
@@ -273,7 +276,7 @@ class DynaMix(eqx.Module):
         key: PRNGKeyArray | None = None,   # noise on the compared state, as the reference trains (None: none)
     ) -> Float[Array, " J"]:
         "The experts' weights at state `z`, from the context frames nearest to it."
-        x = jax.lax.stop_gradient(z[: self.obs_dim])         # the reference detaches the state the gate compares
+        x = self.D @ jax.lax.stop_gradient(z)               # the reference detaches the state the gate compares
         if key is not None:
             x = x + self.gate_noise * jax.random.normal(key, x.shape, x.dtype)
         logits = -jnp.abs(context[:-1] - x).sum(1) / jnp.abs(self.attention_temperature)
@@ -464,7 +467,8 @@ def _dynamix_loss(params, static, x, context, mask, key, cfg: TrainConfig, reg: 
     return mse + reg * jnp.mean(jnp.exp(-jnp.abs(model.gate_noise) / 0.01)), mse
 
 
-def _dynamix_step(static, context, series, cfg: TrainConfig, reg: float, min_context: int, state: dict, key):
+def _dynamix_step(static, context, series, cfg: TrainConfig, reg: float, min_context: int, learn_readout: bool,
+                  state: dict, key):
     "The step `train_loop` runs: draw a batch (series, window, context length), take one optimiser step."
     k_series, k_start, k_len, k_loss = jax.random.split(key, 4)
     S, T_c = context.shape[0], context.shape[1]
@@ -475,6 +479,8 @@ def _dynamix_step(static, context, series, cfg: TrainConfig, reg: float, min_con
     mask = jnp.arange(T_c - 1)[None, :] >= (T_c - n_c)[:, None]      # the last n_c frames (n_c - 1 encoded rows)
     (_, mse), grads = jax.value_and_grad(_dynamix_loss, has_aux=True)(state["params"], static, x, context[j], mask,
                                                                       k_loss, cfg, reg)
+    if not learn_readout:   # no gradient, so RAdam leaves D where it is
+        grads = eqx.tree_at(lambda m: m.D, grads, jnp.zeros_like(grads.D))
     updates, opt_state = _optimizer(cfg).update(grads, state["opt_state"], state["params"])
     return {"params": eqx.apply_updates(state["params"], updates), "opt_state": opt_state}, {"loss": mse}
 
@@ -493,6 +499,7 @@ def train_dynamix(
     noise: float = 0.05,           # std of the noise on the inputs (DynaMix: 0.05)
     reg: float = 0.1,              # weight of the gate-noise penalty (DynaMix: 0.1)
     min_context: int = 500,        # shortest context a window is given (frames)
+    learn_readout: bool = False,   # learn the gate's read-out D, as the reference does (else it stays [I 0])
     steps_per_call: int = 50,      # optimiser steps per compiled call
     checkpoint: str | None = None, # file to save to and resume from
     checkpoint_every: int | None = None,  # steps between checkpoints
@@ -520,8 +527,11 @@ def train_dynamix(
             raise InputError(f"{name} must be a multiple of steps_per_call = {cfg.steps_per_call}; got {v}.")
     params, static = eqx.partition(model, eqx.is_inexact_array)
     state = {"params": params, "opt_state": _optimizer(cfg).init(params)}
-    step = jax.tree_util.Partial(_dynamix_step, static, context, series, cfg, reg, min_context)
-    settings = {"config": dataclasses.asdict(cfg), "reg": reg, "min_context": min_context}   # the data: the loop's fingerprint of `step`
+    if not isinstance(learn_readout, bool):
+        _fail("learn_readout", "True or False", _describe(learn_readout))
+    step = jax.tree_util.Partial(_dynamix_step, static, context, series, cfg, reg, min_context, learn_readout)
+    settings = {"config": dataclasses.asdict(cfg), "reg": reg, "min_context": min_context,
+                **({"learn_readout": True} if learn_readout else {})}   # the data: the loop's fingerprint of `step`
     state, history = train_loop(step, state, cfg.n_steps, key=key, steps_per_call=cfg.steps_per_call, progress=progress,
                                 desc="DynaMix", checkpoint=checkpoint, checkpoint_every=checkpoint_every,
                                 settings=settings, stop_at=stop_at)
@@ -539,8 +549,8 @@ def weights_path() -> Path:
 class ZeroShotDynaMix(Reconstructor):
     """DynaMix with pretrained weights (`dsrlab.zeroshot.pretrained`): `fit` learns nothing, `generate` continues a context.
 
-    `fit` loads the weights from `weights` (None: the file shipped in the package) and records the data's dimension D
-    (at most the model's N); `generate` standardises the context, delay-embeds it to N columns when D < N and rolls
+    `fit` loads the weights from `weights` (None: the file shipped in the package; a model given to `from_model` is
+    kept) and records the data's dimension D (at most the model's N); `generate` standardises the context, delay-embeds it to N columns when D < N and rolls
     the mixture forward from its last frame."""
     kinds: ClassVar[tuple] = ("flow",)          # trained on flows only
     weights: str | None = eqx.field(default=None, static=True)   # a weights file; None: the shipped one
@@ -564,7 +574,7 @@ class ZeroShotDynaMix(Reconstructor):
         return 1   # the data only fix D
 
     def _fit(self, trajectories, dt, key):
-        model = pretrained(self.weights).model
+        model = self.model if self.model is not None else pretrained(self.weights).model   # from_model's is kept
         D = int(trajectories[0].shape[-1])
         if D > model.obs_dim:
             raise InputError(f"data must have at most {model.obs_dim} coordinates (the pretrained model's N); got {D}.")
@@ -593,11 +603,90 @@ class ZeroShotDynaMix(Reconstructor):
 
 
 def pretrained(
-    path: str | Path | None = None,   # a weights file; None: the one shipped in the package
+    path: str | Path | None = None,   # a weights file (dsrlab's, or DynaMix-julia's .bson); None: the shipped one
 ) -> ZeroShotDynaMix:
     "The pretrained DynaMix, ready to `generate` from a context of up to N coordinates."
     path = weights_path() if path is None else Path(path)
     if not path.is_file():
         raise InputError(f"no DynaMix weights at {str(path)!r} (the package ships them as dsrlab/{WEIGHTS_FILE}: reinstall dsrlab); train your own with "
                          "`python scripts/train_zeroshot.py` (see the zero-shot chapter), or pass the path of a weights file.")
+    if path.suffix == ".bson":
+        return ZeroShotDynaMix.from_model(read_dynamix_bson(path))
     return load(path, ZeroShotDynaMix)
+
+# %% ../nbs/08a_zeroshot.ipynb #216b531e
+def _bson_document(b: bytes, i: int = 0) -> tuple[dict, int]:
+    "The BSON document at offset `i` of `b` (the element types BSON.jl writes) and the offset after it."
+    end = i + int.from_bytes(b[i:i + 4], "little", signed=True) - 1
+    i, out = i + 4, {}
+    while i < end:
+        kind, j = b[i], b.index(b"\0", i + 1)
+        name, i = b[i + 1:j].decode(), j + 1
+        if kind in (0x03, 0x04):                                      # document; array (a document keyed "0", "1", ...)
+            value, i = _bson_document(b, i)
+            value = list(value.values()) if kind == 0x04 else value
+        elif kind in (0x02, 0x05):                                    # string; binary (length, subtype, bytes)
+            n = int.from_bytes(b[i:i + 4], "little", signed=True)
+            value, i = (b[i + 4:i + 3 + n].decode(), i + 4 + n) if kind == 0x02 else (b[i + 5:i + 5 + n], i + 5 + n)
+        elif kind in _BSON_SCALARS:
+            fmt = _BSON_SCALARS[kind]
+            value, i = struct.unpack_from(fmt, b, i)[0], i + struct.calcsize(fmt)
+        elif kind == 0x0A:                                            # null
+            value = None
+        else:
+            raise ValueError(f"BSON element type {kind:#x} at byte {i}")
+        out[name] = value
+    return out, end + 1
+
+
+_BSON_SCALARS = {0x01: "<d", 0x08: "<?", 0x10: "<i", 0x12: "<q"}    # double, bool, int32, int64
+
+# %% ../nbs/08a_zeroshot.ipynb #79cfed1e
+_JULIA_NUMBERS = {"Float32": np.float32, "Float64": np.float64, "Int64": np.int64, "Int32": np.int32}
+
+
+def _julia_value(x, refs: list):
+    "A value of a BSON.jl file: back-references followed, numeric arrays as NumPy, structs as the list of their fields."
+    if isinstance(x, list):
+        return [_julia_value(v, refs) for v in x]
+    if not isinstance(x, dict):
+        return x
+    tag = x.get("tag")
+    if tag == "backref":
+        return _julia_value(refs[x["ref"] - 1], refs)
+    if tag == "array" and isinstance(x.get("data"), bytes):
+        dtype = _JULIA_NUMBERS[_julia_value(x["type"], refs)["name"][-1]]
+        return np.frombuffer(x["data"], dtype).reshape([int(s) for s in x["size"]], order="F")   # Julia: column-major
+    if tag in ("array", "struct"):
+        return _julia_value(x["data"], refs)
+    return {k: _julia_value(v, refs) for k, v in x.items()}
+
+# %% ../nbs/08a_zeroshot.ipynb #69e03388
+def read_dynamix_bson(
+    path: str | Path,      # a DynaMix-julia weights file, such as models/dynamix-3d-alrnn-v1.0.bson
+) -> DynaMix:
+    "The DynaMix in a weights file of DynaMix's Julia code, as our `DynaMix` (which computes what the reference's does)."
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"no file at {str(path)!r}.")
+    try:
+        doc = _bson_document(path.read_bytes())[0]
+        dynamix, observation = _julia_value(doc["model"], doc.get("_backrefs", []))
+        A, W, h, gate, N, J, P = dynamix
+        conv, beta1, D, mlp1, mlp2, beta2, sigma = gate
+        kernel, bias, L = conv[1], conv[2], observation[3]
+        M = len(A[0])
+        model = DynaMix(M=M, N=int(N), n_experts=int(J), P=int(P), key=jax.random.key(0))
+        B = np.zeros((N, M), np.float32)
+        B[:, N:] = L.T
+        arrays = (np.stack(A), np.stack(W), np.stack(h), np.stack([kernel[1].T, kernel[0].T], -1), bias, mlp1, mlp2,
+                  beta1[0], beta2[0], B, sigma, D)
+        where = lambda m: (m.experts.A, m.experts.W, m.experts.h, m.conv_w, m.conv_b, m.mlp1, m.mlp2,
+                           m.attention_temperature, m.gate_temperature, m.B, m.gate_noise, m.D)
+        old = where(model)
+        if any(np.shape(a) != o.shape for a, o in zip(arrays, old)):
+            raise ValueError("shapes: " + ", ".join(f"{np.shape(a)} for {o.shape}" for a, o in zip(arrays, old)))
+        return eqx.tree_at(where, model, tuple(jnp.asarray(a, jnp.float32) for a in arrays))
+    except (ValueError, KeyError, IndexError, TypeError, UnicodeDecodeError, struct.error) as e:
+        raise InputError(f"{str(path)!r} is not a DynaMix weights file of DynaMix's Julia code (models/*.bson): "
+                         f"{type(e).__name__}: {e}"[:400]) from None

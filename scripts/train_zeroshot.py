@@ -86,6 +86,7 @@ def main(
     context_length: Param("context steps stored per series", int) = 2000,
     length: Param("steps after the context per series", int) = 1000,
     min_context: Param("shortest context a training window is given", int) = 500,
+    learn_readout: Param("learn the gate's read-out D, as the reference does (default: it stays [I 0])", bool) = False,
     workdir: Param("folder for the data cache, checkpoint and summary", str) = "zeroshot_run",
     out: Param("the weights file to write (default: the one the package ships)", str) = None,
     checkpoint_every: Param("steps between checkpoints (a multiple of --steps_per_call)", int) = 1000,
@@ -126,7 +127,7 @@ def main(
     t0 = time.perf_counter()
     try:
         res = train_dynamix(model, td, key=k_train, n_steps=steps, seq_len=seq_len, batch_size=batch_size, lr=(lr0, lr1),
-                            min_context=min_context, checkpoint=str(workdir / "train.ckpt"),
+                            min_context=min_context, learn_readout=learn_readout, checkpoint=str(workdir / "train.ckpt"),
                             checkpoint_every=checkpoint_every, steps_per_call=steps_per_call, stop_at=stop_at,
                             progress=progress)
     except KeyboardInterrupt:
@@ -144,7 +145,7 @@ def main(
     path = ZeroShotDynaMix.from_model(res.model).save(out)
     print(f"weights: {path} ({path.stat().st_size / 1e3:.0f} kB)", flush=True)
     summary = dict(seed=seed, steps=steps, batch_size=batch_size, seq_len=seq_len, lr=(lr0, lr1), latent=latent, experts=experts,
-                   pwl=pwl, delay=delay, min_context=min_context, data=settings,
+                   pwl=pwl, delay=delay, min_context=min_context, learn_readout=learn_readout, data=settings,
                    n_series=int(td.series.shape[0]), held_out=list(HELD_OUT), parameters=int(n_params),
                    backend=jax.default_backend(), seconds_last_run=seconds,
                    loss_per_1000=[float(np.mean(loss[i:i + 1000])) for i in range(0, steps, 1000)])

@@ -1,7 +1,9 @@
 """Fuzz spec for dsrlab.zeroshot: a good call of every public callable, each fuzzable argument wrapped in its kind.
 
 Models and data are tiny (a 2-expert DynaMix of 4 latents, 2 training series of 2 systems, 2 optimiser steps); the
-pretrained wrapper reads a weights file written here from that small model."""
+pretrained wrapper reads a weights file written here from that small model, and the Julia reader one written in
+the reference's layout (tests/julia_bson.py)."""
+import sys
 import tempfile
 from pathlib import Path
 
@@ -10,6 +12,9 @@ import numpy as np
 
 from harness import Call, array, fixed, integer, key, option, positive
 from dsrlab import zeroshot as zs
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+from julia_bson import dynamix_bson   # noqa: E402
 
 
 def calls():
@@ -24,6 +29,8 @@ def calls():
     weights = Path(tempfile.mkdtemp()) / "w.eqx"
     zs.ZeroShotDynaMix.from_model(net).save(weights)
     zsd = zs.ZeroShotDynaMix(weights=str(weights)).fit(x, 0.1)
+    julia = weights.with_name("w.bson")
+    julia.write_bytes(dynamix_bson(net, np.ones((2, 3, 3), np.float32), np.zeros(3, np.float32)))
     return [
         Call("zeroshot.nearest_motif", lambda context, m, tau: zs.nearest_motif(context, m, tau)[0],
              context=array(x), m=integer(5), tau=integer(2)),
@@ -71,4 +78,5 @@ def calls():
         Call("zeroshot.ZeroShotDynaMix.generate", lambda context, n_steps, key: zsd.generate(context, n_steps, key=key),
              context=array(x), n_steps=integer(5), key=key(K, optional=True)),
         Call("zeroshot.pretrained", lambda: zs.pretrained(weights).generate(x, 5)),
+        Call("zeroshot.read_dynamix_bson", lambda path: zs.read_dynamix_bson(path).generate(x, 5), path=fixed(julia)),
     ]
