@@ -13,6 +13,7 @@ and D_H (a failed run, e.g. a forecast that diverged, counts as the worst score;
 multi_chua at 50 samples of its stored period, is left out) and the median fit time.
 
 Run: .venv/bin/python benchmarks/zeroshot_heldout.py [--store zeroshot_heldout.sqlite] [--methods dynamix,context_parroting,...]
+     [--published DynaMix-julia/models/dynamix-3d-alrnn-v1.0.bson]   (DynaMix-3d's published weights, as a method)
 A rerun with the same store resumes: finished rows are kept.
 """
 import argparse
@@ -59,11 +60,17 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--store", default="zeroshot_heldout.sqlite")
     p.add_argument("--methods", default=",".join(METHODS))
+    p.add_argument("--published", default=None,
+                   help="DynaMix-3d's published weights (DynaMix-julia's models/dynamix-3d-alrnn-v1.0.bson): "
+                        "adds the method dynamix_published")
     args = p.parse_args()
-    from dsrlab.bench import Protocol, ResultStore, run_benchmark
-    from dsrlab.zeroshot import DYNAMIX_CASES, HELD_OUT
+    from dsrlab.bench import Protocol, ResultStore, register_method, run_benchmark
+    from dsrlab.zeroshot import DYNAMIX_CASES, HELD_OUT, ZeroShotDynaMix
     systems = [n for n in HELD_OUT if n not in DYNAMIX_CASES]   # DynaMix's examples are scored in the chapter
     methods = args.methods.split(",")
+    if args.published:
+        register_method("dynamix_published", ZeroShotDynaMix, {"weights": args.published}, family="zero-shot", fast=False)
+        methods = [m for m in methods if m != "dynamix_published"] + ["dynamix_published"]
     run_benchmark(systems, methods, [0], args.store, protocol=Protocol(context=2000))
     with ResultStore(args.store) as store:
         store.to_csv(OUT.with_suffix(".new.csv"))
