@@ -550,8 +550,8 @@ class ZeroShotDynaMix(Reconstructor):
     """DynaMix with pretrained weights (`dsrlab.zeroshot.pretrained`): `fit` learns nothing, `generate` continues a context.
 
     `fit` loads the weights from `weights` (None: the file shipped in the package; a model given to `from_model` is
-    kept) and records the data's dimension D (at most the model's N); `generate` standardises the context, delay-embeds it to N columns when D < N and rolls
-    the mixture forward from its last frame."""
+    kept) and records the data's dimension D (at most the model's N); `generate` standardises the context,
+    delay-embeds it to N columns when D < N and rolls the mixture forward from its last frame."""
     kinds: ClassVar[tuple] = ("flow",)          # trained on flows only
     weights: str | None = eqx.field(default=None, static=True)   # a weights file; None: the shipped one
     model: DynaMix | None = fitted()            # the pretrained mixture
