@@ -446,7 +446,8 @@ def training_data(
 
 # %% ../nbs/08a_zeroshot.ipynb #02b86fa3
 def _dynamix_loss(params, static, x, context, mask, key, cfg: TrainConfig, reg: float):
-    "Sparse teacher forcing loss of a batch of windows (B, L, N) with their contexts (B, T_c, N) and masks (B, T_c - 1)."
+    """Sparse teacher forcing loss of a batch of windows (B, L, N) with their contexts (B, T_c, N) and masks (B, T_c - 1);
+    the aux is (the mean squared error, the number of windows whose latents reached the bound)."""
     model = eqx.combine(params, static)
     N, L = model.obs_dim, x.shape[1]
 
@@ -459,12 +460,13 @@ def _dynamix_loss(params, static, x, context, mask, key, cfg: TrainConfig, reg: 
             xt, t, kt = inp
             z = jnp.where((t > 0) & (t % cfg.tau == 0), z.at[:N].set(xt), z)
             z = model.step(z, c, enc, m, kt)
-            return z, z[:N]
-        pred = jax.lax.scan(body, z0, (x_in[:-1], jnp.arange(L - 1), jax.random.split(k_gate, L - 1)))[1]
-        return jnp.mean((pred - x[1:]) ** 2)
+            return z, (z[:N], jnp.max(jnp.abs(z)))
+        pred, size = jax.lax.scan(body, z0, (x_in[:-1], jnp.arange(L - 1), jax.random.split(k_gate, L - 1)))[1]
+        return jnp.mean((pred - x[1:]) ** 2), jnp.max(size) >= model.bound
 
-    mse = jnp.mean(jax.vmap(one)(x, context, mask, jax.random.split(key, x.shape[0])))
-    return mse + reg * jnp.mean(jnp.exp(-jnp.abs(model.gate_noise) / 0.01)), mse
+    per_window, diverged = jax.vmap(one)(x, context, mask, jax.random.split(key, x.shape[0]))
+    mse = jnp.mean(per_window)
+    return mse + reg * jnp.mean(jnp.exp(-jnp.abs(model.gate_noise) / 0.01)), (mse, jnp.sum(diverged))
 
 
 def _dynamix_step(static, context, series, cfg: TrainConfig, reg: float, min_context: int, learn_readout: bool,
@@ -477,12 +479,14 @@ def _dynamix_step(static, context, series, cfg: TrainConfig, reg: float, min_con
     x = jax.vmap(lambda j, i: jax.lax.dynamic_slice_in_dim(series[j], i, cfg.seq_len))(j, i)
     n_c = jax.random.randint(k_len, (cfg.batch_size,), min_context, T_c + 1)
     mask = jnp.arange(T_c - 1)[None, :] >= (T_c - n_c)[:, None]      # the last n_c frames (n_c - 1 encoded rows)
-    (_, mse), grads = jax.value_and_grad(_dynamix_loss, has_aux=True)(state["params"], static, x, context[j], mask,
-                                                                      k_loss, cfg, reg)
+    (_, (mse, diverged)), grads = jax.value_and_grad(_dynamix_loss, has_aux=True)(state["params"], static, x, context[j],
+                                                                                  mask, k_loss, cfg, reg)
     if not learn_readout:   # no gradient, so RAdam leaves D where it is
         grads = eqx.tree_at(lambda m: m.D, grads, jnp.zeros_like(grads.D))
     updates, opt_state = _optimizer(cfg).update(grads, state["opt_state"], state["params"])
-    return {"params": eqx.apply_updates(state["params"], updates), "opt_state": opt_state}, {"loss": mse}
+    norm = lambda tree: jnp.sqrt(sum(jnp.sum(x ** 2) for x in jax.tree_util.tree_leaves(tree)))
+    return ({"params": eqx.apply_updates(state["params"], updates), "opt_state": opt_state},
+            {"loss": mse, "diverged": diverged, "grad_norm": norm(grads), "update_norm": norm(updates)})
 
 
 def train_dynamix(
@@ -495,7 +499,7 @@ def train_dynamix(
     batch_size: int = 16,          # windows per step (DynaMix: 16)
     tau: int = 10,                 # teacher forcing interval (DynaMix: 10)
     lr: tuple = (5e-3, 1e-5),      # first and last learning rate, exponential decay (DynaMix: 5e-3, 1e-5)
-    clip_norm: float = 10.0,       # gradient clipping norm (DynaMix: 10)
+    clip_norm: float = 1.0,        # gradient clipping by global norm (DynaMix: 10; see "Keeping long runs stable")
     noise: float = 0.05,           # std of the noise on the inputs (DynaMix: 0.05)
     reg: float = 0.1,              # weight of the gate-noise penalty (DynaMix: 0.1)
     min_context: int = 500,        # shortest context a window is given (frames)
@@ -506,7 +510,8 @@ def train_dynamix(
     stop_at: int | None = None,    # stop after this many steps (as if interrupted), saving a checkpoint
     progress: bool = True,         # tqdm bar
 ) -> TrainResult:
-    "The DynaMix model trained by sparse teacher forcing on `data`, and its loss history (`dsrlab.core.train_loop`)."
+    """The DynaMix model trained by sparse teacher forcing on `data`, and its history (`dsrlab.core.train_loop`), one row
+    per step: the loss, the windows whose latents reached the bound, the gradient's norm before clipping, the update's norm."""
     if not isinstance(model, DynaMix):
         _fail("model", "a DynaMix", _describe(model))
     if not isinstance(data, TrainingData):
@@ -535,7 +540,7 @@ def train_dynamix(
     state, history = train_loop(step, state, cfg.n_steps, key=key, steps_per_call=cfg.steps_per_call, progress=progress,
                                 desc="DynaMix", checkpoint=checkpoint, checkpoint_every=checkpoint_every,
                                 settings=settings, stop_at=stop_at)
-    return TrainResult(eqx.combine(state["params"], static), {"loss": history["loss"], "step": np.arange(1, cfg.n_steps + 1)})
+    return TrainResult(eqx.combine(state["params"], static), {**history, "step": np.arange(1, cfg.n_steps + 1)})
 
 # %% ../nbs/08a_zeroshot.ipynb #ca2ff566
 WEIGHTS_FILE = "data/zeroshot.eqx"     # the shipped weights, inside the package

@@ -77,6 +77,7 @@ def main(
     seq_len: Param("window length", int) = 99,
     lr0: Param("first learning rate (RAdam, exponential decay)", float) = 5e-3,
     lr1: Param("last learning rate", float) = 1e-5,
+    clip_norm: Param("gradient clipping by global norm (DynaMix: 10; the shipped weights were trained with 10)", float) = 1.0,
     latent: Param("M, latent dimension of each expert", int) = 30,
     experts: Param("J, number of AL-RNN experts", int) = 10,
     pwl: Param("P, piecewise-linear units per expert", int) = 2,
@@ -127,7 +128,7 @@ def main(
     t0 = time.perf_counter()
     try:
         res = train_dynamix(model, td, key=k_train, n_steps=steps, seq_len=seq_len, batch_size=batch_size, lr=(lr0, lr1),
-                            min_context=min_context, learn_readout=learn_readout, checkpoint=str(workdir / "train.ckpt"),
+                            clip_norm=clip_norm, min_context=min_context, learn_readout=learn_readout, checkpoint=str(workdir / "train.ckpt"),
                             checkpoint_every=checkpoint_every, steps_per_call=steps_per_call, stop_at=stop_at,
                             progress=progress)
     except KeyboardInterrupt:
@@ -138,17 +139,20 @@ def main(
     done = int(np.sum(np.isfinite(loss)))
     k = max(1, min(1000, done // 5))
     print(f"{done} of {steps} steps done ({seconds:.0f} s this run); mean loss over the first {k} steps "
-          f"{float(np.mean(loss[:k])):.4f}, over the last {k} done {float(np.mean(loss[done - k:done])):.4f}", flush=True)
+          f"{float(np.mean(loss[:k])):.4f}, over the last {k} done {float(np.mean(loss[done - k:done])):.4f}; "
+          f"{int(np.nansum(res.history['diverged']))} windows whose latents reached the bound", flush=True)
+    np.savez(workdir / "history.npz", **res.history)   # every step's loss, diverged windows, gradient and update norms
     if done < steps:
         print(f"stopped at step {done}: run the same command again to go on", flush=True)
         return
     path = ZeroShotDynaMix.from_model(res.model).save(out)
     print(f"weights: {path} ({path.stat().st_size / 1e3:.0f} kB)", flush=True)
-    summary = dict(seed=seed, steps=steps, batch_size=batch_size, seq_len=seq_len, lr=(lr0, lr1), latent=latent, experts=experts,
-                   pwl=pwl, delay=delay, min_context=min_context, learn_readout=learn_readout, data=settings,
+    summary = dict(seed=seed, steps=steps, batch_size=batch_size, seq_len=seq_len, lr=(lr0, lr1), clip_norm=clip_norm,
+                   latent=latent, experts=experts, pwl=pwl, delay=delay, min_context=min_context, learn_readout=learn_readout, data=settings,
                    n_series=int(td.series.shape[0]), held_out=list(HELD_OUT), parameters=int(n_params),
                    backend=jax.default_backend(), seconds_last_run=seconds,
-                   loss_per_1000=[float(np.mean(loss[i:i + 1000])) for i in range(0, steps, 1000)])
+                   loss_per_1000=[float(np.mean(loss[i:i + 1000])) for i in range(0, steps, 1000)],
+                   diverged_per_1000=[int(np.sum(res.history["diverged"][i:i + 1000])) for i in range(0, steps, 1000)])
     if evaluate:
         summary["evaluation"] = _evaluate(pretrained(path), DYNAMIX_EXAMPLES + HELD_OUT_DRAWN)
     (workdir / "summary.json").write_text(json.dumps(summary, indent=1))
