@@ -484,7 +484,7 @@ def _dynamix_step(static, context, series, cfg: TrainConfig, reg: float, min_con
     if not learn_readout:   # no gradient, so RAdam leaves D where it is
         grads = eqx.tree_at(lambda m: m.D, grads, jnp.zeros_like(grads.D))
     updates, opt_state = _optimizer(cfg).update(grads, state["opt_state"], state["params"])
-    norm = lambda tree: jnp.sqrt(sum(jnp.sum(x ** 2) for x in jax.tree_util.tree_leaves(tree)))
+    norm = lambda tree: jnp.sqrt(sum(jnp.sum(x ** 2) for x in jax.tree_util.tree_leaves(tree)))   # the global norm
     return ({"params": eqx.apply_updates(state["params"], updates), "opt_state": opt_state},
             {"loss": mse, "diverged": diverged, "grad_norm": norm(grads), "update_norm": norm(updates)})
 

@@ -128,9 +128,9 @@ def main(
     t0 = time.perf_counter()
     try:
         res = train_dynamix(model, td, key=k_train, n_steps=steps, seq_len=seq_len, batch_size=batch_size, lr=(lr0, lr1),
-                            clip_norm=clip_norm, min_context=min_context, learn_readout=learn_readout, checkpoint=str(workdir / "train.ckpt"),
-                            checkpoint_every=checkpoint_every, steps_per_call=steps_per_call, stop_at=stop_at,
-                            progress=progress)
+                            clip_norm=clip_norm, min_context=min_context, learn_readout=learn_readout,
+                            checkpoint=str(workdir / "train.ckpt"), checkpoint_every=checkpoint_every,
+                            steps_per_call=steps_per_call, stop_at=stop_at, progress=progress)
     except KeyboardInterrupt:
         print(f"\ninterrupted: the state is in {workdir / 'train.ckpt'}; run the same command to go on", flush=True)
         sys.exit(130)
@@ -148,7 +148,8 @@ def main(
     path = ZeroShotDynaMix.from_model(res.model).save(out)
     print(f"weights: {path} ({path.stat().st_size / 1e3:.0f} kB)", flush=True)
     summary = dict(seed=seed, steps=steps, batch_size=batch_size, seq_len=seq_len, lr=(lr0, lr1), clip_norm=clip_norm,
-                   latent=latent, experts=experts, pwl=pwl, delay=delay, min_context=min_context, learn_readout=learn_readout, data=settings,
+                   latent=latent, experts=experts, pwl=pwl, delay=delay, min_context=min_context,
+                   learn_readout=learn_readout, data=settings,
                    n_series=int(td.series.shape[0]), held_out=list(HELD_OUT), parameters=int(n_params),
                    backend=jax.default_backend(), seconds_last_run=seconds,
                    loss_per_1000=[float(np.mean(loss[i:i + 1000])) for i in range(0, steps, 1000)],
