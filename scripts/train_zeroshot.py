@@ -77,7 +77,7 @@ def main(
     seq_len: Param("window length", int) = 99,
     lr0: Param("first learning rate (RAdam, exponential decay)", float) = 5e-3,
     lr1: Param("last learning rate", float) = 1e-5,
-    clip_norm: Param("gradient clipping by global norm (DynaMix: 10; the shipped weights were trained with 10)", float) = 1.0,
+    clip_norm: Param("gradient clipping by global norm (DynaMix: 10; the shipped weights: 1)", float) = 1.0,
     latent: Param("M, latent dimension of each expert", int) = 30,
     experts: Param("J, number of AL-RNN experts", int) = 10,
     pwl: Param("P, piecewise-linear units per expert", int) = 2,
@@ -96,7 +96,7 @@ def main(
     quick: Param("a tiny configuration, to check that everything runs", bool) = False,
     evaluate: Param("after training, score the model on DynaMix's cases and the held-out systems", bool) = False,
     evaluate_only: Param("score the weights in --out (or the shipped ones), write WORKDIR/evaluation.json and stop", bool) = False,
-    progress: Param("show progress bars", bool) = True,
+    progress: Param("progress bars (--no-progress hides them)", bool) = True,
 ):
     import jax
     from dsrlab.core import compilation_cache
