@@ -17,6 +17,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
+from fastcore.basics import patch
 from jax import lax
 from jaxtyping import Array, Bool, Float, PRNGKeyArray
 
@@ -804,7 +805,6 @@ class AbstractSINDy(Reconstructor):
     context_length: ClassVar[int] = 1
     kinds: ClassVar[tuple] = ("flow",)
 
-    # -- fitting ------------------------------------------------------------------------
     def _regression_data(self, xs, us, dt, x_dots):
         "The library matrix and targets, stacked over trajectories (dt None: a map, targets are the next states)."
         raise NotImplementedError
@@ -820,96 +820,6 @@ class AbstractSINDy(Reconstructor):
     def _min_length(self, is_map: bool = False) -> int:
         return 2
 
-    def _is_map(self, dt, t) -> bool:
-        "Does this fit identify a map? From the `discrete_time` setting and the time arguments `fit` got."
-        discrete = self._discrete_time()
-        if discrete:
-            if t is not None or (_given(dt) and check_dt(dt) != 1.0):
-                raise InputError("a discrete-time model advances one step at a time: give neither dt nor t (or dt=None).")
-            return True
-        if t is not None and _given(dt):
-            raise InputError("give the sampling step dt or the time stamps t (one of them).")
-        if t is not None:
-            return False
-        if dt is ...:
-            raise InputError("give the sampling step dt or the time stamps t (one of them)"
-                             + ("." if discrete is False else ", or dt=None to identify a map x[n+1] = f(x[n])."))
-        if dt is None:
-            if discrete is False:
-                why = "discrete_time=False" if hasattr(self, "discrete_time") else f"{type(self).__name__} learns flows only"
-                raise InputError(f"dt must be a positive sampling step ({why}: a flow dx/dt = f(x)); got None. "
-                                 "Give dt or the time stamps t.")
-            return True
-        check_dt(dt)
-        return False
-
-    @x64
-    def fit(
-        self,
-        data,                      # one trajectory (T, D), a batch (B, T, D) or a list of (T_i, D)
-        dt: float | None = ...,    # sampling step of a flow; None for a map; leave it out when giving `t`
-        *,
-        t=None,                    # time stamps (T,) instead of dt, uniform; or one array per trajectory
-        u=None,                    # control inputs, shaped like the data: (T, m), (B, T, m) or a list
-        x_dot=None,                # derivatives shaped like the data, instead of differentiating it
-        feature_names: Sequence[str] | None = None,  # names of the state (then control) coordinates; default x0, x1, ..., u0, ...
-        key: PRNGKeyArray | None = None,  # random key, needed by an `EnsembleSINDy` optimiser
-    ) -> "AbstractSINDy":
-        "A fitted copy of this model (which is left unchanged)."
-        is_map = self._is_map(dt, t)
-        xs = _trajectories(data, "data", min_length=self._min_length(is_map))
-        D = xs[0].shape[1]
-        us = None
-        if u is not None:
-            us = _trajectories(u, "u", min_length=1)
-            _match(us, xs, "u")
-        n_control = 0 if us is None else us[0].shape[1]
-        x_dots = None
-        if x_dot is not None:
-            x_dots = _trajectories(x_dot, "x_dot", dim=D, min_length=1)
-            _match(x_dots, xs, "x_dot")
-        dt = None if is_map else self._time_step(xs, dt, t)
-        if key is not None:
-            check_key(key)
-        names = tuple(_names(feature_names, "feature_names")) if feature_names is not None else \
-            tuple(f"x{i}" for i in range(D)) + tuple(f"u{i}" for i in range(n_control))
-        if len(names) != D + n_control:
-            raise InputError(f"feature_names must have {D + n_control} names (state, then control); got {len(names)}.")
-        F = self.library.n_features(D + n_control)
-        if F == 0:
-            raise InputError(f"the library yields no features for {D + n_control} input(s); use a library with at least one term.")
-        ensemble = isinstance(self.optimizer, EnsembleSINDy)
-        if ensemble or key is not None:
-            key = require_key(key, f"{type(self).__name__}.fit with an EnsembleSINDy optimiser")
-        if ensemble:    # bagging draws rows of the library matrix
-            members = self.optimizer.members(*self._regression_data(xs, us, dt, x_dots), key=key)
-            coefficients = self.optimizer.aggregated(members)
-        else:
-            members, coefficients = None, self.optimizer._fit_gram(*self._normal_equations(xs, us, dt, x_dots))
-        _finite_coefficients(coefficients)
-        empty = [names[i] for i, kept in enumerate(np.asarray(coefficients != 0).any(axis=1)) if not kept]
-        if empty:
-            warn(f"the sparsity threshold removed every term of the equation(s) for {', '.join(empty)}: "
-                 f"they are identically zero. Lower the threshold if that is not what you expect.")
-        return dataclasses.replace(self, coefficients=coefficients, members=members, x0=xs[0][0],
-                                   input_names=names, n_control=n_control, dt=dt)
-
-    def _fit(self, trajectories, dt, key):
-        return self.fit(trajectories, dt, key=key)
-
-    def _time_step(self, xs, dt, t) -> float:
-        "The sampling step of a flow, from `dt` or from uniform time stamps `t`."
-        if t is None:
-            return check_dt(dt, allow_map=False)
-        one_per_trajectory = isinstance(t, (list, tuple)) and t and all(np.ndim(ti) >= 1 and hasattr(ti, "shape") for ti in t)
-        ts = list(t) if one_per_trajectory else [t] * len(xs)     # a list of numbers is one time grid
-        dts = [check_time_grid(ti, "t") for ti in ts]
-        _match([np.asarray(ti) for ti in ts], xs, "t")
-        if max(dts) - min(dts) > 1e-6 * max(dts):
-            raise InputError(f"every trajectory must have the same step; got steps from {min(dts):g} to {max(dts):g}.")
-        return dts[0]
-
-    # -- the Reconstructor interface ----------------------------------------------------
     @property
     def is_fitted(self) -> bool:
         return self.coefficients is not None
@@ -925,201 +835,325 @@ class AbstractSINDy(Reconstructor):
         self._check_fitted()
         return self.dt is None
 
-    def _check_autonomous(self, what: str) -> None:
-        if self.n_control:
-            raise InputError(f"{what} needs an autonomous model, and this one was fitted with {self.n_control} control "
-                             "input(s); use simulate(x0, n_steps, u=...).")
-
-    @x64
-    def _generate(self, context, n_steps, key):
-        self._check_autonomous("generate")
-        x0, c = jnp.asarray(context[-1], jnp.float64), jnp.asarray(self.coefficients, jnp.float64)
-        if self.is_map:
-            ys = _map_orbit(self.library, c, x0, n_steps)
-        else:
-            ys = _flow_orbit(self.library, c, x0, jnp.asarray(self.dt, jnp.float64), n_steps, 1e-7, 1e-9, 64 * n_steps + 4096)
-        return ys.astype(jnp.float32)
-
-    @x64
-    def step_map(self, context):
-        """The identified map, or one RK4 step of the identified vector field at the sampling step, in float64,
-        and context[-1] to start from."""
-        self._check_fitted()
-        self._check_autonomous("step_map")
-        z0 = as_trajectory(context, "context", dim=self.dim, min_length=1, dtype=jnp.float64)[-1]
-        c = jnp.asarray(self.coefficients, jnp.float64)
-        if self.is_map:
-            return jax.tree_util.Partial(_map_step, self.library, c), z0
-        return jax.tree_util.Partial(_rk4_step, self.library, c, jnp.asarray(self.dt, jnp.float64)), z0
-
-    def _fit_info(self) -> dict:
-        return dict(dim=self.dim, n_features=int(self.coefficients.shape[1]), input_names=list(self.input_names),
-                    n_control=self.n_control, dt=self.dt, n_members=None if self.members is None else int(self.members.shape[0]))
-
-    def _like(self, dim, n_features, input_names, n_control, dt, n_members):
-        return dataclasses.replace(self, coefficients=jnp.zeros((dim, n_features)), x0=jnp.zeros(dim),
-                                   members=None if n_members is None else jnp.zeros((n_members, dim, n_features)),
-                                   input_names=tuple(input_names), n_control=n_control, dt=dt)
-
-    # -- using the fitted model ---------------------------------------------------------
     def _check_fitted(self):
         if self.coefficients is None:
             raise InputError(f"this {type(self).__name__} is not fitted: fit returns the fitted model, "
                              "so write model = model.fit(x, dt).")
 
-    def feature_names(self, latex: bool = False) -> list[str]:
-        "Names of the library's features for this model's inputs."
-        self._check_fitted()
-        return self.library.feature_names(self.input_names, latex)
+    def _check_autonomous(self, what: str) -> None:
+        if self.n_control:
+            raise InputError(f"{what} needs an autonomous model, and this one was fitted with {self.n_control} control "
+                             "input(s); use simulate(x0, n_steps, u=...).")
 
-    def equations(
-        self,
-        precision: int = 3,    # decimals of the coefficients
-        latex: bool = False,   # LaTeX instead of plain text
-    ) -> list[str]:
-        "The right-hand side of each identified equation."
-        precision = check_int(precision, "precision", minimum=0)
-        names, out = self.feature_names(latex), []
-        for row in np.asarray(self.coefficients):
-            terms = []
-            for c, n in zip(row, names):
-                if round(float(c), precision) == 0:
-                    continue
-                num = f"{abs(c):.{precision}f}"
-                body = num if n == "1" else (f"{num}\\,{n}" if latex else f"{num} {n}")
-                terms.append(("-" if c < 0 else "+", body))
-            if not terms:
-                out.append(f"{0:.{precision}f}")
-                continue
-            s = ("-" if terms[0][0] == "-" else "") + terms[0][1]
-            out.append(s + "".join(f" {sign} {b}" for sign, b in terms[1:]))
-        return out
-
-    def print(self, precision: int = 3) -> None:
-        "Print the identified equations, one per line."
-        lhs = [f"{n}[n+1]" if self.is_map else f"{n}'" for n in self.input_names[: self.dim]]
-        for l, r in zip(lhs, self.equations(precision)):
-            print(f"{l} = {r}")
-
-    def latex(self, precision: int = 3) -> str:
-        "The identified equations as one LaTeX `aligned` block."
-        names = [_latex_name(n) for n in self.input_names[: self.dim]]
-        lhs = [f"{n}_{{k+1}}" if self.is_map else rf"\dot {n}" for n in names]
-        rows = [f"{l} &= {r}" for l, r in zip(lhs, self.equations(precision, latex=True))]
-        return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
-
-    @x64
-    def predict(
-        self,
-        x,          # states (T, D) or one state (D,)
-        u=None,     # control inputs (T, m) or (m,), for a model fitted with control
-    ) -> Array:
-        "The model's derivatives (flows) or next states (maps) at `x`."
-        self._check_fitted()
-        x = as_array(x, "x", ndim=(1, 2), dim=self.dim, dtype=jnp.float64)
-        one = x.ndim == 1
-        z = self._with_control(x[None] if one else x, u)
-        return (_library_matrix(self.library, z) @ self.coefficients.T)[0 if one else slice(None)]
-
-    def _with_control(self, x, u):
-        if not self.n_control:
-            if u is not None:
-                raise InputError("u was given, but the model was fitted without control inputs.")
-            return x
-        if u is None:
-            raise InputError(f"the model was fitted with {self.n_control} control input(s): give u.")
-        u = as_array(u, "u", ndim=(1, 2), dim=self.n_control, dtype=jnp.float64)
-        u = u[None] if u.ndim == 1 else u
-        if u.shape[0] != x.shape[0]:
-            raise InputError(f"u must have as many samples as x ({x.shape[0]}); got {u.shape[0]}.")
-        return jnp.concatenate([x, u], axis=1)
-
-    @x64
-    def score(
-        self,
-        data,                     # one trajectory (T, D), a batch or a list
-        dt: float | None = None,  # sampling step (flows; a map needs none)
-        *,
-        t=None,                   # time stamps instead of dt
-        u=None,                   # control inputs shaped like the data
-        x_dot=None,               # derivatives instead of differentiating the data
-    ) -> float:
-        "R^2 of the predicted derivatives (or next states), averaged over coordinates."
-        self._check_fitted()
-        if self.is_map and (t is not None or _given(dt) and check_dt(dt) != 1.0):
+# %% ../nbs/06_sindy.ipynb #1fe5e2a0
+@patch
+def _is_map(self: AbstractSINDy, dt, t) -> bool:
+    "Does this fit identify a map? From the `discrete_time` setting and the time arguments `fit` got."
+    discrete = self._discrete_time()
+    if discrete:
+        if t is not None or (_given(dt) and check_dt(dt) != 1.0):
             raise InputError("a discrete-time model advances one step at a time: give neither dt nor t (or dt=None).")
-        if not self.is_map and _given(dt) == (t is not None):
-            raise InputError("give the sampling step dt or the time stamps t (one of them).")
-        xs = _trajectories(data, "data", dim=self.dim, min_length=self._min_length(self.is_map))
-        us = None if u is None else _trajectories(u, "u", dim=self.n_control, min_length=1)
-        x_dots = None if x_dot is None else _trajectories(x_dot, "x_dot", dim=self.dim, min_length=1)
-        for name, other in (("u", us), ("x_dot", x_dots)):
-            if other is not None:
-                _match(other, xs, name)
-        theta, y = self._regression_data(xs, us, None if self.is_map else self._time_step(xs, dt, t), x_dots)
-        pred = theta @ self.coefficients.T
-        ss_res = jnp.sum((y - pred) ** 2, axis=0)
-        ss_tot = jnp.sum((y - y.mean(axis=0)) ** 2, axis=0)
-        return float(jnp.mean(1 - ss_res / ss_tot))
+        return True
+    if t is not None and _given(dt):
+        raise InputError("give the sampling step dt or the time stamps t (one of them).")
+    if t is not None:
+        return False
+    if dt is ...:
+        raise InputError("give the sampling step dt or the time stamps t (one of them)"
+                         + ("." if discrete is False else ", or dt=None to identify a map x[n+1] = f(x[n])."))
+    if dt is None:
+        if discrete is False:
+            why = "discrete_time=False" if hasattr(self, "discrete_time") else f"{type(self).__name__} learns flows only"
+            raise InputError(f"dt must be a positive sampling step ({why}: a flow dx/dt = f(x)); got None. "
+                             "Give dt or the time stamps t.")
+        return True
+    check_dt(dt)
+    return False
 
-    def to_system(
-        self,
-        dt: float | None = None,  # the system's sampling step; default: the training data's
-        name: str = "sindy",      # the system's name
-    ) -> Flow | Map:
-        "The identified model as a `Flow` or `Map` of the systems zoo, with the coefficients as its parameters."
-        self._check_fitted()
-        if not isinstance(name, str):
-            _fail("name", "a string", _describe(name))
-        if self.n_control:
-            raise InputError("a model with control inputs is not autonomous, so it is not a system of the zoo; "
-                             "use simulate(x0, n_steps, u=...).")
-        cls = Map if self.is_map else Flow
-        step = 1.0 if self.is_map else (self.dt if dt is None else check_positive(dt, "dt"))
-        return cls(params={"coefficients": self.coefficients}, x0=self.x0, name=name, fn=_LibraryField(self.library),
-                   dt=step, period=None, lyapunov_max=None, source="identified by SINDy")
 
-    @x64
-    def simulate(
-        self,
-        x0=None,                  # initial state (D,); default: the first state of the training data
-        n_steps: int = 1000,      # number of samples, x0 included
-        dt: float | None = None,  # sampling step (flows); default: the training data's
-        *,
-        u=None,                   # control inputs at the sample times, (n_steps, m)
-        rtol: float = 1e-7,       # relative tolerance of the adaptive integrator (flows)
-        atol: float = 1e-9,       # absolute tolerance (flows)
-        max_steps: int | None = None,  # integrator steps allowed (default: 64 per sample)
-        nonfinite: str = "raise",  # a trajectory that leaves the finite numbers: "raise" a `DivergedError`, or "keep" it
-    ) -> Float[Array, "n_steps D"]:
-        "A trajectory of the identified model from `x0`, sampled every `dt` (flows) or every step (maps)."
-        self._check_fitted()
-        n_steps = check_int(n_steps, "n_steps")
-        x0 = self.x0 if x0 is None else as_array(x0, "x0", ndim=1, dim=self.dim, dtype=jnp.float64)
-        dt = None if dt is None else check_positive(dt, "dt")
-        rtol, atol = check_positive(rtol, "rtol"), check_positive(atol, "atol")
-        max_steps = None if max_steps is None else check_int(max_steps, "max_steps")
-        check_option(nonfinite, "nonfinite", ("raise", "keep"))
-        return check_generated(self._simulate(x0, n_steps, dt, u, rtol, atol, max_steps), f"{type(self).__name__}.simulate",
-                               nonfinite)
+@patch
+@x64
+def fit(
+    self: AbstractSINDy,
+    data,                      # one trajectory (T, D), a batch (B, T, D) or a list of (T_i, D)
+    dt: float | None = ...,    # sampling step of a flow; None for a map; leave it out when giving `t`
+    *,
+    t=None,                    # time stamps (T,) instead of dt, uniform; or one array per trajectory
+    u=None,                    # control inputs, shaped like the data: (T, m), (B, T, m) or a list
+    x_dot=None,                # derivatives shaped like the data, instead of differentiating it
+    feature_names: Sequence[str] | None = None,  # names of the state (then control) coordinates; default x0, x1, ..., u0, ...
+    key: PRNGKeyArray | None = None,  # random key, needed by an `EnsembleSINDy` optimiser
+) -> "AbstractSINDy":
+    "A fitted copy of this model (which is left unchanged)."
+    is_map = self._is_map(dt, t)
+    xs = _trajectories(data, "data", min_length=self._min_length(is_map))
+    D = xs[0].shape[1]
+    us = None
+    if u is not None:
+        us = _trajectories(u, "u", min_length=1)
+        _match(us, xs, "u")
+    n_control = 0 if us is None else us[0].shape[1]
+    x_dots = None
+    if x_dot is not None:
+        x_dots = _trajectories(x_dot, "x_dot", dim=D, min_length=1)
+        _match(x_dots, xs, "x_dot")
+    dt = None if is_map else self._time_step(xs, dt, t)
+    if key is not None:
+        check_key(key)
+    names = tuple(_names(feature_names, "feature_names")) if feature_names is not None else \
+        tuple(f"x{i}" for i in range(D)) + tuple(f"u{i}" for i in range(n_control))
+    if len(names) != D + n_control:
+        raise InputError(f"feature_names must have {D + n_control} names (state, then control); got {len(names)}.")
+    F = self.library.n_features(D + n_control)
+    if F == 0:
+        raise InputError(f"the library yields no features for {D + n_control} input(s); use a library with at least one term.")
+    ensemble = isinstance(self.optimizer, EnsembleSINDy)
+    if ensemble or key is not None:
+        key = require_key(key, f"{type(self).__name__}.fit with an EnsembleSINDy optimiser")
+    if ensemble:    # bagging draws rows of the library matrix
+        members = self.optimizer.members(*self._regression_data(xs, us, dt, x_dots), key=key)
+        coefficients = self.optimizer.aggregated(members)
+    else:
+        members, coefficients = None, self.optimizer._fit_gram(*self._normal_equations(xs, us, dt, x_dots))
+    _finite_coefficients(coefficients)
+    empty = [names[i] for i, kept in enumerate(np.asarray(coefficients != 0).any(axis=1)) if not kept]
+    if empty:
+        warn(f"the sparsity threshold removed every term of the equation(s) for {', '.join(empty)}: "
+             f"they are identically zero. Lower the threshold if that is not what you expect.")
+    return dataclasses.replace(self, coefficients=coefficients, members=members, x0=xs[0][0],
+                               input_names=names, n_control=n_control, dt=dt)
 
-    def _simulate(self, x0, n_steps, dt, u, rtol, atol, max_steps):
-        if self.n_control:
-            us = as_array(u, "u", ndim=2, dim=self.n_control, dtype=jnp.float64) if u is not None else None
-            if us is None or us.shape[0] != n_steps:
-                raise InputError(f"u must be given with shape ({n_steps}, {self.n_control}); got "
-                                 f"{None if u is None else np.shape(u)}.")
-            if self.is_map:
-                return _iterate_control(self.library, self.coefficients, x0, us)
-            step = self.dt if dt is None else dt
-            ts = step * jnp.arange(n_steps, dtype=jnp.float64)
-            return _simulate_control(self.library, self.coefficients, x0, ts, us, rtol, atol, max_steps or 64 * n_steps + 4096)
+
+@patch
+def _fit(self: AbstractSINDy, trajectories, dt, key):
+    return self.fit(trajectories, dt, key=key)
+
+
+@patch
+def _time_step(self: AbstractSINDy, xs, dt, t) -> float:
+    "The sampling step of a flow, from `dt` or from uniform time stamps `t`."
+    if t is None:
+        return check_dt(dt, allow_map=False)
+    one_per_trajectory = isinstance(t, (list, tuple)) and t and all(np.ndim(ti) >= 1 and hasattr(ti, "shape") for ti in t)
+    ts = list(t) if one_per_trajectory else [t] * len(xs)     # a list of numbers is one time grid
+    dts = [check_time_grid(ti, "t") for ti in ts]
+    _match([np.asarray(ti) for ti in ts], xs, "t")
+    if max(dts) - min(dts) > 1e-6 * max(dts):
+        raise InputError(f"every trajectory must have the same step; got steps from {min(dts):g} to {max(dts):g}.")
+    return dts[0]
+
+# %% ../nbs/06_sindy.ipynb #d558b283
+@patch
+@x64
+def _generate(self: AbstractSINDy, context, n_steps, key):
+    self._check_autonomous("generate")
+    x0, c = jnp.asarray(context[-1], jnp.float64), jnp.asarray(self.coefficients, jnp.float64)
+    if self.is_map:
+        ys = _map_orbit(self.library, c, x0, n_steps)
+    else:
+        ys = _flow_orbit(self.library, c, x0, jnp.asarray(self.dt, jnp.float64), n_steps, 1e-7, 1e-9, 64 * n_steps + 4096)
+    return ys.astype(jnp.float32)
+
+
+@patch
+@x64
+def step_map(self: AbstractSINDy, context):
+    """The identified map, or one RK4 step of the identified vector field at the sampling step, in float64,
+    and context[-1] to start from."""
+    self._check_fitted()
+    self._check_autonomous("step_map")
+    z0 = as_trajectory(context, "context", dim=self.dim, min_length=1, dtype=jnp.float64)[-1]
+    c = jnp.asarray(self.coefficients, jnp.float64)
+    if self.is_map:
+        return jax.tree_util.Partial(_map_step, self.library, c), z0
+    return jax.tree_util.Partial(_rk4_step, self.library, c, jnp.asarray(self.dt, jnp.float64)), z0
+
+
+@patch
+def _fit_info(self: AbstractSINDy) -> dict:
+    return dict(dim=self.dim, n_features=int(self.coefficients.shape[1]), input_names=list(self.input_names),
+                n_control=self.n_control, dt=self.dt, n_members=None if self.members is None else int(self.members.shape[0]))
+
+
+@patch
+def _like(self: AbstractSINDy, dim, n_features, input_names, n_control, dt, n_members):
+    return dataclasses.replace(self, coefficients=jnp.zeros((dim, n_features)), x0=jnp.zeros(dim),
+                               members=None if n_members is None else jnp.zeros((n_members, dim, n_features)),
+                               input_names=tuple(input_names), n_control=n_control, dt=dt)
+
+# %% ../nbs/06_sindy.ipynb #db1b6817
+@patch
+def feature_names(self: AbstractSINDy, latex: bool = False) -> list[str]:
+    "Names of the library's features for this model's inputs."
+    self._check_fitted()
+    return self.library.feature_names(self.input_names, latex)
+
+
+@patch
+def equations(
+    self: AbstractSINDy,
+    precision: int = 3,    # decimals of the coefficients
+    latex: bool = False,   # LaTeX instead of plain text
+) -> list[str]:
+    "The right-hand side of each identified equation."
+    precision = check_int(precision, "precision", minimum=0)
+    names, out = self.feature_names(latex), []
+    for row in np.asarray(self.coefficients):
+        terms = []
+        for c, n in zip(row, names):
+            if round(float(c), precision) == 0:
+                continue
+            num = f"{abs(c):.{precision}f}"
+            body = num if n == "1" else (f"{num}\\,{n}" if latex else f"{num} {n}")
+            terms.append(("-" if c < 0 else "+", body))
+        if not terms:
+            out.append(f"{0:.{precision}f}")
+            continue
+        s = ("-" if terms[0][0] == "-" else "") + terms[0][1]
+        out.append(s + "".join(f" {sign} {b}" for sign, b in terms[1:]))
+    return out
+
+
+@patch
+def print(self: AbstractSINDy, precision: int = 3) -> None:
+    "Print the identified equations, one per line."
+    lhs = [f"{n}[n+1]" if self.is_map else f"{n}'" for n in self.input_names[: self.dim]]
+    for l, r in zip(lhs, self.equations(precision)):
+        print(f"{l} = {r}")
+
+
+@patch
+def latex(self: AbstractSINDy, precision: int = 3) -> str:
+    "The identified equations as one LaTeX `aligned` block."
+    names = [_latex_name(n) for n in self.input_names[: self.dim]]
+    lhs = [f"{n}_{{k+1}}" if self.is_map else rf"\dot {n}" for n in names]
+    rows = [f"{l} &= {r}" for l, r in zip(lhs, self.equations(precision, latex=True))]
+    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+
+# %% ../nbs/06_sindy.ipynb #48c1e14d
+@patch
+@x64
+def predict(
+    self: AbstractSINDy,
+    x,          # states (T, D) or one state (D,)
+    u=None,     # control inputs (T, m) or (m,), for a model fitted with control
+) -> Array:
+    "The model's derivatives (flows) or next states (maps) at `x`."
+    self._check_fitted()
+    x = as_array(x, "x", ndim=(1, 2), dim=self.dim, dtype=jnp.float64)
+    one = x.ndim == 1
+    z = self._with_control(x[None] if one else x, u)
+    return (_library_matrix(self.library, z) @ self.coefficients.T)[0 if one else slice(None)]
+
+
+@patch
+def _with_control(self: AbstractSINDy, x, u):
+    if not self.n_control:
         if u is not None:
             raise InputError("u was given, but the model was fitted without control inputs.")
-        system = self.to_system(dt)
+        return x
+    if u is None:
+        raise InputError(f"the model was fitted with {self.n_control} control input(s): give u.")
+    u = as_array(u, "u", ndim=(1, 2), dim=self.n_control, dtype=jnp.float64)
+    u = u[None] if u.ndim == 1 else u
+    if u.shape[0] != x.shape[0]:
+        raise InputError(f"u must have as many samples as x ({x.shape[0]}); got {u.shape[0]}.")
+    return jnp.concatenate([x, u], axis=1)
+
+
+@patch
+@x64
+def score(
+    self: AbstractSINDy,
+    data,                     # one trajectory (T, D), a batch or a list
+    dt: float | None = None,  # sampling step (flows; a map needs none)
+    *,
+    t=None,                   # time stamps instead of dt
+    u=None,                   # control inputs shaped like the data
+    x_dot=None,               # derivatives instead of differentiating the data
+) -> float:
+    "R^2 of the predicted derivatives (or next states), averaged over coordinates."
+    self._check_fitted()
+    if self.is_map and (t is not None or _given(dt) and check_dt(dt) != 1.0):
+        raise InputError("a discrete-time model advances one step at a time: give neither dt nor t (or dt=None).")
+    if not self.is_map and _given(dt) == (t is not None):
+        raise InputError("give the sampling step dt or the time stamps t (one of them).")
+    xs = _trajectories(data, "data", dim=self.dim, min_length=self._min_length(self.is_map))
+    us = None if u is None else _trajectories(u, "u", dim=self.n_control, min_length=1)
+    x_dots = None if x_dot is None else _trajectories(x_dot, "x_dot", dim=self.dim, min_length=1)
+    for name, other in (("u", us), ("x_dot", x_dots)):
+        if other is not None:
+            _match(other, xs, name)
+    theta, y = self._regression_data(xs, us, None if self.is_map else self._time_step(xs, dt, t), x_dots)
+    pred = theta @ self.coefficients.T
+    ss_res = jnp.sum((y - pred) ** 2, axis=0)
+    ss_tot = jnp.sum((y - y.mean(axis=0)) ** 2, axis=0)
+    return float(jnp.mean(1 - ss_res / ss_tot))
+
+# %% ../nbs/06_sindy.ipynb #0f9476c1
+@patch
+def to_system(
+    self: AbstractSINDy,
+    dt: float | None = None,  # the system's sampling step; default: the training data's
+    name: str = "sindy",      # the system's name
+) -> Flow | Map:
+    "The identified model as a `Flow` or `Map` of the systems zoo, with the coefficients as its parameters."
+    self._check_fitted()
+    if not isinstance(name, str):
+        _fail("name", "a string", _describe(name))
+    if self.n_control:
+        raise InputError("a model with control inputs is not autonomous, so it is not a system of the zoo; "
+                         "use simulate(x0, n_steps, u=...).")
+    cls = Map if self.is_map else Flow
+    step = 1.0 if self.is_map else (self.dt if dt is None else check_positive(dt, "dt"))
+    return cls(params={"coefficients": self.coefficients}, x0=self.x0, name=name, fn=_LibraryField(self.library),
+               dt=step, period=None, lyapunov_max=None, source="identified by SINDy")
+
+
+@patch
+@x64
+def simulate(
+    self: AbstractSINDy,
+    x0=None,                  # initial state (D,); default: the first state of the training data
+    n_steps: int = 1000,      # number of samples, x0 included
+    dt: float | None = None,  # sampling step (flows); default: the training data's
+    *,
+    u=None,                   # control inputs at the sample times, (n_steps, m)
+    rtol: float = 1e-7,       # relative tolerance of the adaptive integrator (flows)
+    atol: float = 1e-9,       # absolute tolerance (flows)
+    max_steps: int | None = None,  # integrator steps allowed (default: 64 per sample)
+    nonfinite: str = "raise",  # a trajectory that leaves the finite numbers: "raise" a `DivergedError`, or "keep" it
+) -> Float[Array, "n_steps D"]:
+    "A trajectory of the identified model from `x0`, sampled every `dt` (flows) or every step (maps)."
+    self._check_fitted()
+    n_steps = check_int(n_steps, "n_steps")
+    x0 = self.x0 if x0 is None else as_array(x0, "x0", ndim=1, dim=self.dim, dtype=jnp.float64)
+    dt = None if dt is None else check_positive(dt, "dt")
+    rtol, atol = check_positive(rtol, "rtol"), check_positive(atol, "atol")
+    max_steps = None if max_steps is None else check_int(max_steps, "max_steps")
+    check_option(nonfinite, "nonfinite", ("raise", "keep"))
+    return check_generated(self._simulate(x0, n_steps, dt, u, rtol, atol, max_steps), f"{type(self).__name__}.simulate",
+                           nonfinite)
+
+
+@patch
+def _simulate(self: AbstractSINDy, x0, n_steps, dt, u, rtol, atol, max_steps):
+    if self.n_control:
+        us = as_array(u, "u", ndim=2, dim=self.n_control, dtype=jnp.float64) if u is not None else None
+        if us is None or us.shape[0] != n_steps:
+            raise InputError(f"u must be given with shape ({n_steps}, {self.n_control}); got "
+                             f"{None if u is None else np.shape(u)}.")
         if self.is_map:
-            return system.trajectory(n_steps, x0=x0, dtype=jnp.float64, nonfinite="keep")
-        return system.trajectory(n_steps, x0=x0, rtol=rtol, atol=atol, max_steps=max_steps, dtype=jnp.float64, nonfinite="keep")
+            return _iterate_control(self.library, self.coefficients, x0, us)
+        step = self.dt if dt is None else dt
+        ts = step * jnp.arange(n_steps, dtype=jnp.float64)
+        return _simulate_control(self.library, self.coefficients, x0, ts, us, rtol, atol, max_steps or 64 * n_steps + 4096)
+    if u is not None:
+        raise InputError("u was given, but the model was fitted without control inputs.")
+    system = self.to_system(dt)
+    if self.is_map:
+        return system.trajectory(n_steps, x0=x0, dtype=jnp.float64, nonfinite="keep")
+    return system.trajectory(n_steps, x0=x0, rtol=rtol, atol=atol, max_steps=max_steps, dtype=jnp.float64, nonfinite="keep")
 
 # %% ../nbs/06_sindy.ipynb #b159b27f
 _FITTED = ("coefficients", "members", "x0", "input_names", "n_control", "dt")
