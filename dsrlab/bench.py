@@ -503,7 +503,7 @@ def _check_data(data: dict, protocol: Protocol) -> dict:
     as_trajectories(data["test"], "data['test']", dim=train[0].shape[-1], min_length=protocol.context + 2, dtype=None)
     return data
 
-
+# %% ../nbs/10_bench.ipynb #64fda683
 _BOUND = 1e4    # a forecast farther than this many training standard deviations from the training mean has diverged
 
 
@@ -539,7 +539,7 @@ def evaluate_method(
     jax.block_until_ready(jax.tree_util.tree_leaves(eqx.filter(fitted, eqx.is_array)))
     return _score(method, fitted, time.perf_counter() - t0, data, p, k_gen, bound)
 
-
+# %% ../nbs/10_bench.ipynb #e09c36c4
 def _score(method: Method, fitted: Reconstructor, fit_time: float, data: dict, p: Protocol, k_gen, bound: float) -> dict:
     "`evaluate_method`'s scores of a model fitted on `data` in `fit_time` seconds: forecasts from `k_gen`, then every metric."
     dt, step = data["dt"], data["dt"] or 1.0        # maps: time in steps
@@ -1287,7 +1287,7 @@ def summarize(
         out[s] = table
     return out
 
-
+# %% ../nbs/10_bench.ipynb #7a9fc301
 def _ranks(values: dict, better: str = "lower") -> dict:
     "Ranks of `values` ({name: value}; 1 is best), ties sharing their mean rank; NaN ranks last."
     sign = 1.0 if better == "lower" else -1.0
@@ -1323,7 +1323,7 @@ def system_scores(
             out[s] = {m: float(np.mean([r[m] for r in per_metric])) for m in present}
     return out
 
-
+# %% ../nbs/10_bench.ipynb #b60481e5
 def ranking(
     rows: list[dict],   # rows of a `ResultStore`
     metrics: dict | None = None,  # {column: (what, "lower" or "higher")} to rank by; default `METRICS`
