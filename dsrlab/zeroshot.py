@@ -17,6 +17,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
+from fastcore.basics import patch
 from jaxtyping import Array, Bool, Float, Int, PRNGKeyArray
 
 from tqdm.auto import tqdm
@@ -301,23 +302,25 @@ class DynaMix(eqx.Module):
         "Rows of context needed for a D-coordinate series: 2 after the delay embedding."
         return (-(-self.obs_dim // D) - 1) * self.delay + 2
 
-    def generate(
-        self,
-        context,                 # observed states (T_c, D), D <= N, oldest first
-        n_steps: int,            # number of new states
-        key: PRNGKeyArray | None = None,  # the gate's noise, drawn at every step as in training; None: `jax.random.key(0)`
-    ) -> Float[Array, "n_steps D"]:
-        "The `n_steps` states after `context`, rolling the mixture forward from its last frame."
-        x = as_trajectory(context, "context", dtype=jnp.float32)
-        D = x.shape[1]
-        if D > self.obs_dim:
-            raise InputError(f"context must have at most {self.obs_dim} coordinates (the model's N); got {D}.")
-        if x.shape[0] < self.context_length(D):
-            raise InputError(f"context must be at least {self.context_length(D)} time steps long for {D} coordinate(s); "
-                             f"got {x.shape[0]}.")
-        key = jax.random.key(0) if key is None else key
-        check_key(key)
-        return _dynamix_generate(self, x, check_int(n_steps, "n_steps"), key)
+# %% ../nbs/08a_zeroshot.ipynb #dc203585
+@patch
+def generate(
+    self: DynaMix,
+    context,                 # observed states (T_c, D), D <= N, oldest first
+    n_steps: int,            # number of new states
+    key: PRNGKeyArray | None = None,  # the gate's noise, drawn at every step as in training; None: `jax.random.key(0)`
+) -> Float[Array, "n_steps D"]:
+    "The `n_steps` states after `context`, rolling the mixture forward from its last frame."
+    x = as_trajectory(context, "context", dtype=jnp.float32)
+    D = x.shape[1]
+    if D > self.obs_dim:
+        raise InputError(f"context must have at most {self.obs_dim} coordinates (the model's N); got {D}.")
+    if x.shape[0] < self.context_length(D):
+        raise InputError(f"context must be at least {self.context_length(D)} time steps long for {D} coordinate(s); "
+                         f"got {x.shape[0]}.")
+    key = jax.random.key(0) if key is None else key
+    check_key(key)
+    return _dynamix_generate(self, x, check_int(n_steps, "n_steps"), key)
 
 
 @functools.partial(eqx.filter_jit)
@@ -383,7 +386,7 @@ def _acceptable(x: np.ndarray, n_context: int) -> bool:
     first, last = x[: len(x) // 4].std(0), x[-(len(x) // 4):].std(0)
     return bool(np.all(last > 1e-5 * scale) and np.all(last > 0.1 * first) and np.all(c.std(0) > 1e-5 * scale))
 
-
+# %% ../nbs/08a_zeroshot.ipynb #4a1d98eb
 def training_data(
     systems: list | None = None,   # zoo names (default: `training_systems()`)
     *,
@@ -488,7 +491,7 @@ def _dynamix_step(static, context, series, cfg: TrainConfig, reg: float, min_con
     return ({"params": eqx.apply_updates(state["params"], updates), "opt_state": opt_state},
             {"loss": mse, "diverged": diverged, "grad_norm": norm(grads), "update_norm": norm(updates)})
 
-
+# %% ../nbs/08a_zeroshot.ipynb #0765f45d
 def train_dynamix(
     model: DynaMix,                # the initial model
     data: TrainingData,            # from `training_data` (its N must be the model's)
