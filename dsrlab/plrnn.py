@@ -170,7 +170,7 @@ def _check_flag(value, name):
         _fail(name, "True or False", _describe(value))
     return bool(value)
 
-
+# %% ../nbs/07_plrnn.ipynb #17cbde8f
 class PLRNN(AbstractPLRNN):
     "PLRNN $z_t = A z + W \\phi(z) + h$ with diagonal $A$ and off-diagonal $W$ (Durstewitz 2017)."
     A: Float[Array, " M"]
@@ -194,7 +194,7 @@ class PLRNN(AbstractPLRNN):
     def _linear_map(self, d):
         return jnp.diag(self.A) + _offdiag(self.W) * jnp.asarray(d, self.A.dtype)[None, :], self.h
 
-
+# %% ../nbs/07_plrnn.ipynb #2b504b2a
 class DendriticPLRNN(AbstractPLRNN):
     "Dendritic PLRNN $z_t = A z + W \\sum_b \\alpha_b \\phi(z - \\eta_b) + h$ (Brenner et al. 2022)."
     A: Float[Array, " M"]
@@ -231,7 +231,7 @@ class DendriticPLRNN(AbstractPLRNN):
         W = _offdiag(self.W)
         return jnp.diag(self.A) + W * slope[None, :], self.h - W @ offset
 
-
+# %% ../nbs/07_plrnn.ipynb #b68d37ff
 class ShallowPLRNN(AbstractPLRNN):
     "Shallow PLRNN $z_t = A z + W_1 \\phi(W_2 z + h_2) + h_1$, or its clipped, bounded-orbit form (Hess et al. 2023)."
     A: Float[Array, " M"]
@@ -271,7 +271,7 @@ class ShallowPLRNN(AbstractPLRNN):
         d1, d2 = (d[:L], d[L:]) if self.clipped else (d, jnp.zeros_like(d))
         return jnp.diag(self.A) + (self.W1 * (d1 - d2)[None, :]) @ self.W2, self.W1 @ (d1 * self.h2) + self.h1
 
-
+# %% ../nbs/07_plrnn.ipynb #33ef9192
 class ALRNN(AbstractPLRNN):
     "Almost-linear RNN $z_t = A z + W \\phi^*(z) + h$, the ReLU acting on the last P of M units only (Brenner et al. 2024)."
     A: Float[Array, " M"]
