@@ -369,7 +369,7 @@ class AbstractObservation(eqx.Module):
         "Penalty added to the training loss (0 unless the model defines one)."
         return jnp.zeros((), jnp.float32)
 
-
+# %% ../nbs/07_plrnn.ipynb #92cfc1c8
 class IdentityObservation(AbstractObservation):
     "The first N latents are the observations; the other M - N start at L x_0 with a learned L."
     L: Float[Array, "Mh N"]
@@ -404,7 +404,7 @@ class IdentityObservation(AbstractObservation):
     def regularization(self):
         return jnp.zeros((), self.L.dtype)
 
-
+# %% ../nbs/07_plrnn.ipynb #d690d0c1
 class AffineObservation(AbstractObservation):
     "x = B z + b; data become latents through the pseudo-inverse of B."
     B: Float[Array, "N M"]
