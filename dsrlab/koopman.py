@@ -1328,7 +1328,7 @@ class Kernel(eqx.Module):
 def _kernel_matrix(kernel, X, Y):
     return jax.vmap(lambda x: jax.vmap(lambda y: kernel._value(x, y))(Y))(X)
 
-
+# %% ../nbs/05_koopman.ipynb #62cdc71b
 class KernelDictionary(Dictionary):
     "Functions `psi(x) = [k(x, c_1), ..., k(x, c_M)] @ coefficients`: a dictionary learned by kernel EDMD."
     kernel: Kernel
@@ -1352,7 +1352,7 @@ def _check_kernel(kernel) -> None:
     if not isinstance(kernel, Kernel):
         _fail("kernel", "a dsrlab.koopman Kernel", _describe(kernel))
 
-
+# %% ../nbs/05_koopman.ipynb #d36f92b7
 def _kernel_edmd_core(kernel: Kernel, X, Y, rank, rtol):
     "Q Sigma^+ (the whitening of the kernel Gram matrix) and the r x r kernel EDMD matrix."
     Gh = np.asarray(_finite_values(kernel.matrix(X, X), "X"))             # Gh_ij = k(x_i, x_j) = psi(x_i) . psi(x_j)
@@ -1442,7 +1442,7 @@ class KernelEDMD(eqx.Module):
         xs = jnp.real((powers * self._phi(x0)) @ self.modes).at[0].set(x0)
         return check_generated(xs, "KernelEDMD.generate", nonfinite)
 
-
+# %% ../nbs/05_koopman.ipynb #cc8f0006
 @x64
 def kernel_resdmd(
     kernel: Kernel,        # the kernel
