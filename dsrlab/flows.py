@@ -346,7 +346,7 @@ def _adaptive_solve(flow, x0, context, t0, t1, rtol, atol, max_steps: int):
                               stepsize_controller=diffrax.PIDController(rtol=rtol, atol=atol), max_steps=max_steps)
     return sol.ys[-1], sol.stats["num_steps"]
 
-
+# %% ../nbs/09_flows.ipynb #211ca3f9
 def _f32(*xs):
     "Python numbers as float32 arrays, so that `filter_jit` traces them instead of compiling per value."
     return [jnp.asarray(x, jnp.float32) for x in xs]
@@ -397,7 +397,7 @@ def sample(
         out = _adaptive_solve(flow, x0, context, t0, t1, rtol, atol, 10_000)[0]
     return check_generated(out, "sample", nonfinite)
 
-
+# %% ../nbs/09_flows.ipynb #d27141a9
 def count_steps(
     flow: RectifiedFlow,  # trained velocity field
     x0,                   # source points (B, D)
