@@ -958,7 +958,7 @@ def _optimizer(model, lr: float, n_steps: int, weight_decay: float, ssm_lr_facto
         {"rest": optax.adamw(sched(1.0), weight_decay=weight_decay),
          "ssm": optax.adam(sched(ssm_lr_factor))}, lambda _: labels))  # a Module is callable: wrap it
 
-
+# %% ../nbs/04_ssm.ipynb #83086d75
 class _Forecasting(eqx.Module):
     "Random windows of a `Windows` set; one-step MSE over the window, plus `rollout` steps fed the model's own outputs."
     window: int = eqx.field(static=True)
@@ -1001,7 +1001,7 @@ class _Classification(eqx.Module):
     def loss(self, m, xb, yb):
         return optax.softmax_cross_entropy_with_integer_labels(jax.vmap(m._call)(xb), yb).mean()
 
-
+# %% ../nbs/04_ssm.ipynb #58b5568f
 def _sgd_step(task, static, data, lr, n_steps, weight_decay, state, key):
     "One optimiser step of `task`'s loss on a random batch: the `step` that `train_loop` scans."
     params, opt_state = state
@@ -1022,7 +1022,7 @@ def _training(model, task, data, n_steps, lr, weight_decay, key, progress=False,
     return Training(step, (params, opt_state), n_steps, key, lambda state, history: (eqx.combine(state[0], static),
                     history["loss"]), dict(progress=progress, desc=desc, checkpoint=checkpoint, settings=settings))
 
-
+# %% ../nbs/04_ssm.ipynb #f40e9211
 def _check_optimiser(lr, weight_decay) -> tuple[float, float]:
     return check_positive(lr, "lr"), check_positive(weight_decay, "weight_decay", allow_zero=True)
 
