@@ -181,7 +181,7 @@ class FourierLibrary(Library):
                         out.append(rf"\{f}({arg})" if latex else f"{f}({arg})")
         return out
 
-
+# %% ../nbs/06_sindy.ipynb #9cbea9eb
 def _arity(f: Callable) -> int:
     "Number of positional arguments of `f`."
     params = inspect.signature(f).parameters.values()
@@ -229,7 +229,7 @@ class CustomLibrary(Library):
                     out.append(names[j].format(*args))
         return out
 
-
+# %% ../nbs/06_sindy.ipynb #b89a028f
 def _check_libraries(**parts) -> None:
     for name, lib in parts.items():
         if not isinstance(lib, Library):
