@@ -910,7 +910,7 @@ def _checkpointer(path, settings: dict):
         return eqx.tree_deserialise_leaves(io.BytesIO(arrays), like)
     return save, load
 
-
+# %% ../nbs/00_core.ipynb #d36d257e
 def train_loop(
     step: Callable,          # step(state, key) -> (state, metrics dict): one optimiser step, pure (a pytree: see below)
     state,                   # the initial training state: a pytree of arrays (parameters, optimiser state, ...)
