@@ -228,7 +228,7 @@ def _flow_map(field, dt, x):
     "The state one sampling step dt after x (one Tsit5 step, differentiable forward): `NeuralODE.step_map`'s map."
     return _solve(field, x, 2, dt, diffrax.DirectAdjoint())[1]
 
-
+# %% ../nbs/09a_baselines.ipynb #8a0cffde
 @functools.lru_cache(maxsize=32)
 def _adam_cosine(lr: float, n_steps: int):
     "Adam with a cosine-decaying learning rate; one object per setting, so that a second fit reuses the compiled steps."
@@ -247,7 +247,7 @@ def _shooting_step(windows, static, optimizer, dt, batch_size, state, key):
     updates, opt_state = optimizer.update(grads, opt_state, params)
     return (optax.apply_updates(params, updates), opt_state), {"loss": value}
 
-
+# %% ../nbs/09a_baselines.ipynb #503e19ff
 @eqx.filter_jit
 def _node_forecast(field, x0, n_steps, dt):
     return _solve(field, x0, n_steps + 1, dt)[1:]
