@@ -228,7 +228,7 @@ def _multi_indices(families: tuple, degree: int, index_set: str) -> np.ndarray:
     keep.sort(key=lambda t: t[0])
     return np.array([idx for _, idx in keep], dtype=np.int64)
 
-
+# %% ../nbs/05_koopman.ipynb #61adc2ee
 _INDEX_SETS = ("total", "tensor", "hyperbolic")
 
 
@@ -291,7 +291,7 @@ class TensorDictionary(Dictionary):
             out = v if out is None else out * v
         return out
 
-
+# %% ../nbs/05_koopman.ipynb #f6735268
 @x64
 def legendre_basis(
     dim: int,                   # state dimension
