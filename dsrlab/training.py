@@ -158,7 +158,7 @@ class TrainConfig:
         for name, value in checked.items():
             object.__setattr__(self, name, value)
 
-
+# %% ../nbs/08_training.ipynb #7a24e51a
 def _optimizer(cfg: TrainConfig):
     lr0, lr1 = cfg.lr
     sched = optax.exponential_decay(lr0, transition_steps=cfg.n_steps, decay_rate=lr1 / lr0)
@@ -190,7 +190,7 @@ def manifold_attractor_regularization(
             W = W * (1 - jnp.eye(W.shape[0], W.shape[1], dtype=W.dtype))
     return weight * (jnp.sum((lat.A[:k] - 1) ** 2) + jnp.sum(W ** 2) + jnp.sum(h ** 2))
 
-
+# %% ../nbs/08_training.ipynb #3f4a6983
 def _loss(params, static, x, alpha, cfg: TrainConfig):
     model = eqx.combine(params, static)
     pred = jax.vmap(lambda w: forced_rollout(model, w, alpha, cfg.tau))(x)
