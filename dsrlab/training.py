@@ -252,7 +252,7 @@ def _training_data(data, dim: int, seq_len: int) -> list:
                          "steps must fit inside one trajectory).")
     return trajectories
 
-
+# %% ../nbs/08_training.ipynb #a76e6636
 def _evaluate(model, x_true, ensemble, n_members):
     "D_stsp and D_H of each member's free-running trajectory from the first data point, against the data."
     out = []
@@ -293,7 +293,7 @@ def _evaluation(static, x_eval, eval_every, keep_best, ensemble, n_members, shap
         return {**state, "eval": e}
     return callback
 
-
+# %% ../nbs/08_training.ipynb #2c42ebfe
 def _train(model, data, cfg: TrainConfig, *, key, ensemble, eval_every, eval_length, checkpoint, checkpoint_every,
            stop_at, progress, desc, keep_best=False, member_data=False):
     "`train_gtf`'s and `train_stf`'s work; `member_data`: an ensemble whose members each train on their own `data[i]` with `key[i]`."
