@@ -548,7 +548,7 @@ def _free_run(model: ObservedModel, x0: Float[Array, " N"], n_steps: int) -> Flo
     z = jax.lax.scan(body, model.observation.init_state(x0.astype(model.latent.A.dtype)), None, length=n_steps)[1]
     return jax.vmap(model.observation)(z)
 
-
+# %% ../nbs/08_training.ipynb #0205fad5
 class PLRNNReconstructor(Reconstructor):
     """A PLRNN-family model (`plrnn.make_model`) trained by generalized or sparse teacher forcing.
 
