@@ -1067,7 +1067,7 @@ def _check_engine(scheduler, workers, devices: int, threads):
         _fail("threads", f">= devices = {devices} (each device runs at least one job)", threads)
     return scheduler, cores if scheduler == "local" and workers is None else workers, threads
 
-
+# %% ../nbs/10_bench.ipynb #e5e3cfe2
 def run_benchmark(
     systems=None,              # system names (list or comma-separated); default `DEFAULT_SYSTEMS` (`QUICK_SYSTEMS` if quick)
     methods=None,              # method names; default every registered method (the fast ones if quick)
@@ -1199,7 +1199,7 @@ def run_benchmark(
              "to it; rerun (or run `dsrlab report`) when it has finished to see them.")
     return new
 
-
+# %% ../nbs/10_bench.ipynb #9655d61d
 def _error_line(e: Exception) -> str:
     "One line saying why a run failed (for errors raised inside jit, the message, not the stack banner)."
     lines = [l.strip() for l in str(e).splitlines() if l.strip()]
