@@ -605,7 +605,7 @@ _SCHEMA = 1          # PRAGMA user_version of the stores this dsrlab writes; 0: 
 _CLAIMS = ("CREATE TABLE IF NOT EXISTS claims (system TEXT, method TEXT, seed INTEGER, config TEXT, host TEXT, pid INTEGER, "
            "claimed REAL, PRIMARY KEY (system, method, seed, config))")
 
-
+# %% ../nbs/10_bench.ipynb #850f6df7
 def _same_file(a, b) -> bool:
     "Do paths `a` and `b` name one file (the same path after resolving links, or a hard link to it)?"
     a, b = Path(a), Path(b)
@@ -652,7 +652,7 @@ def _encode(a) -> bytes | None:
 def _decode(b, dim: int) -> np.ndarray | None:
     return None if b is None else np.frombuffer(b, "<f4").reshape(-1, dim)
 
-
+# %% ../nbs/10_bench.ipynb #886932dd
 class ResultStore:
     """The benchmark's SQLite store: one row per (system, method, seed, configuration hash), each committed on its own.
 
