@@ -541,7 +541,7 @@ class FlowTransition(eqx.Module):
         x0 = as_array(x0, "x0", ndim=1, dim=self.flow.dim, dtype=None)
         return check_generated(_transition_trajectory(self, x0, n_steps, key), "FlowTransition.generate", nonfinite)
 
-
+# %% ../nbs/09_flows.ipynb #2a357fbf
 @eqx.filter_jit
 def _transition_trajectory(transition, x0, n_steps: int, key):
     return jnp.concatenate([x0[None], _rollout(transition, x0, n_steps - 1, key)])
@@ -579,7 +579,7 @@ def generate(
     out = _generate_batch(model, x0s, n_steps, key)
     return check_generated(jnp.swapaxes(out, 0, 1), "generate", nonfinite).swapaxes(0, 1)
 
-
+# %% ../nbs/09_flows.ipynb #67986549
 def _transition_pairs(trajectories: list) -> tuple[Array, Array]:
     "The pairs (x_t, x_{t+1}) inside each trajectory, stacked: never a pair across two trajectories."
     return jnp.concatenate([t[:-1] for t in trajectories]), jnp.concatenate([t[1:] for t in trajectories])
