@@ -1773,7 +1773,7 @@ def _add_observation_noise(xs, level, key):
     std = jnp.std(xs, axis=1, keepdims=True)
     return xs + level * std * jax.random.normal(key, xs.shape, xs.dtype)
 
-
+# %% ../nbs/01_systems.ipynb #dec086c5
 class System(eqx.Module):
     "A system of the zoo: parameters, default initial condition and reference invariants, and how to simulate it."
     params: dict[str, Float[Array, ""]]
